@@ -1,0 +1,61 @@
+"""Input validation shared by every public function.
+
+Every public function converts its array input with :func:`as_float_array`
+and its scalar parameters with :func:`check_param`, so error messages always
+start with the public function's name and inputs are never modified.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["as_float_array", "check_param", "restore_scalar"]
+
+
+def as_float_array(x, fname: str, name: str = "x") -> np.ndarray:
+    """Return ``x`` as a floating ndarray (a new array, never a view of the input).
+
+    float32/float64 keep their dtype; float16, ints and bools become float64.
+    Complex, strings, objects and ``None`` raise ``TypeError`` naming ``fname``.
+    """
+    if x is None:
+        raise TypeError(f"{fname}: {name} must be a real number or array, got None")
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{fname}: {name} must be a real number or array, got a string")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{fname}: {name} could not be converted to an array ({exc})") from None
+    kind = arr.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{fname}: {name} must be real; complex input is not supported")
+    if kind in "biu":
+        return arr.astype(np.float64)
+    if kind == "f":
+        if arr.dtype in (np.float32, np.float64):
+            return np.array(arr, dtype=arr.dtype, copy=True)
+        return arr.astype(np.float64)
+    raise TypeError(f"{fname}: {name} must be a real number or array, got dtype {arr.dtype}")
+
+
+def check_param(value, fname: str, name: str, *, positive: bool = False,
+                nonnegative: bool = False, finite: bool = True) -> float:
+    """Validate a real scalar parameter and return it as a Python float."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{fname}: {name} must be a real number, got {type(value).__name__}")
+    v = float(value)
+    if np.isnan(v) or (finite and not np.isfinite(v)):
+        raise ValueError(f"{fname}: {name} must be finite, got {v!r}")
+    if positive and not v > 0:
+        raise ValueError(f"{fname}: {name} must be > 0, got {v!r}")
+    if nonnegative and not v >= 0:
+        raise ValueError(f"{fname}: {name} must be >= 0, got {v!r}")
+    return v
+
+
+def restore_scalar(out: np.ndarray, x):
+    """Scalar in, scalar out: unwrap 0-d results when the input was not an array."""
+    if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
+        return out[()]
+    return out
