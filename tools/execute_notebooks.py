@@ -18,11 +18,13 @@ def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
     client = nbclient.NotebookClient(
-        nb, timeout=120, kernel_name="python3", store_widget_state=False,
+        nb, timeout=120, kernel_name="python3", store_widget_state=False, record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # timestamps would make every run a diff
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return time.perf_counter() - t0

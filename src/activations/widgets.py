@@ -45,22 +45,26 @@ import json
 import math
 import os
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
+from matplotlib import text as mtext
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from . import style
 
-__all__ = ["Slider", "Choice", "InteractiveFigure", "interactive_figure", "MODE_ENV", "current_mode"]
+__all__ = ["Slider", "Choice", "InteractiveFigure", "interactive_figure", "instances", "MODE_ENV", "current_mode"]
 
 #: Environment variable selecting the rendering mode: ``live`` or ``static``.
 MODE_ENV = "ACTIVATIONS_WIDGET_MODE"
 _MODES = ("live", "static")
 #: Upper bound on frames per widget so a page stays well under its 2 MB budget.
 MAX_FRAMES = 64
+#: Every live InteractiveFigure, so tests can exercise the widgets a chapter made.
+_INSTANCES: "weakref.WeakSet[InteractiveFigure]" = weakref.WeakSet()
 
 
 def current_mode() -> str:
@@ -200,9 +204,12 @@ class InteractiveFigure:
         self._fig = Figure(figsize=figsize, dpi=dpi)
         self._canvas = FigureCanvasAgg(self._fig)
         self._updater = None
+        self._background = None
         self._box = None
         self._image = None
         self.redraw_times: list[float] = []
+        self._serial = next(_SERIAL)
+        _INSTANCES.add(self)
 
     # --- drawing -----------------------------------------------------------------
     def alt_text(self, **values) -> str:
@@ -222,13 +229,45 @@ class InteractiveFigure:
         with style.context():
             if self._updater is not None and not full:
                 self._updater(**vals)
+                self._blit()
             else:
                 self._fig.clear()
                 ret = self.plot(self._fig, **vals)
                 self._updater = ret if callable(ret) else None
-            self._canvas.draw()
+                self._background = None
+                self._canvas.draw()
             w, h = self._canvas.get_width_height()
             return Image.frombuffer("RGBA", (w, h), bytes(self._canvas.buffer_rgba()), "raw", "RGBA", 0, 1).convert("RGB")
+
+    def _blit(self):
+        """Redraw only the data artists over a cached background of the static ones.
+
+        Axes, ticks, tick labels and spines cost most of a draw (text layout) and do not
+        change when ``update`` only sets data. Static artists stacked above a data artist
+        (spines, or an axis drawn above bars) are left out of the background and drawn
+        with the data in matplotlib's own z-order, so the result equals a full redraw —
+        which :meth:`check_update` verifies pixel for pixel.
+        """
+        layers = _draw_layers(self._fig)
+        if self._background is None:
+            shown = [a for a in layers if a.get_visible()]
+            # texts are hidden by alpha, not visibility: Axes places its titles only
+            # around visible ones, and the background must not move them
+            texts = [(a, a.get_alpha()) for a in shown if isinstance(a, mtext.Text)]
+            for a in shown:
+                if isinstance(a, mtext.Text):
+                    a.set_alpha(0.0)
+                else:
+                    a.set_visible(False)
+            self._canvas.draw()
+            self._background = self._canvas.copy_from_bbox(self._fig.bbox)
+            for a in shown:
+                a.set_visible(True)
+            for a, alpha in texts:
+                a.set_alpha(alpha)
+        self._canvas.restore_region(self._background)
+        for a in layers:
+            self._fig.draw_artist(a)
 
     def render(self, **values) -> bytes:
         """PNG bytes of the figure at ``values`` (fast encoding, for live redraws)."""
@@ -367,6 +406,36 @@ class InteractiveFigure:
         box = self._box or self._build_live()
         view = {"version_major": 2, "version_minor": 0, "model_id": box.model_id}
         display({"application/vnd.jupyter.widget-view+json": view, "text/plain": self.summary()}, raw=True)
+
+
+_SERIAL = itertools.count()
+
+
+def _draw_layers(fig) -> list:
+    """Artists to draw over the static background, in the order a full draw uses.
+
+    Per axes: every child except the background patch, the spines and the axes' x/y
+    axis objects (those are static), plus the static ones whose zorder is above the
+    lowest data artist; stably sorted by zorder like ``Axes.draw``. Then figure-level
+    texts and legends.
+    """
+    out = []
+    for ax in fig.axes:
+        static = {id(a) for a in (*ax.spines.values(), ax.xaxis, ax.yaxis, ax.patch)}
+        children = [c for c in ax.get_children() if c is not ax.patch]
+        data = [c for c in children if id(c) not in static]
+        if not data:
+            continue
+        zmin = min(c.get_zorder() for c in data)
+        layer = [c for c in children if id(c) not in static or c.get_zorder() > zmin]
+        out.extend(sorted(layer, key=lambda c: c.get_zorder()))
+    out.extend(a for a in (*fig.texts, *fig.legends) if a is not None)
+    return out
+
+
+def instances() -> list[InteractiveFigure]:
+    """The interactive figures created in this process that are still alive, oldest first."""
+    return sorted(_INSTANCES, key=lambda f: f._serial)
 
 
 # %s is the JSON-quoted id of the widget's container; no globals are created.
