@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Static widget frames in the HTML book; live ipywidgets everywhere else.
 BUILD  := ACTIVATIONS_WIDGET_MODE=static $(BIN)/jupyter-book build . --builder html -W -n --keep-going --all
-NBVAL  := env -u ACTIVATIONS_WIDGET_MODE $(BIN)/python -m pytest --nbval chapters \
+NBVAL  := env -u ACTIVATIONS_WIDGET_MODE $(BIN)/python -m pytest --nbval chapters appendix \
           --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=120 -p no:cacheprovider -q
 
 .PHONY: install book test unit nbval strict-build browser notebooks bench chromium clean

@@ -152,3 +152,100 @@ def test_page_weight_within_budget(path):
             continue  # already counted inside the HTML
         total += (html_path.parent / src).resolve().stat().st_size
     assert total <= MAX_PAGE_BYTES, f"{path} weighs {total / 1e6:.2f} MB (budget {MAX_PAGE_BYTES / 1e6:.1f} MB)"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_internal_links_and_anchors_resolve(path):
+    """Every relative link points to a built file, and every #fragment exists there."""
+    from html.parser import HTMLParser
+
+    class Collect(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.hrefs, self.ids = [], set()
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if "id" in a:
+                self.ids.add(a["id"])
+            if tag == "a" and a.get("href"):
+                self.hrefs.append(a["href"])
+
+    def parse(p):
+        c = Collect()
+        c.feed(p.read_text(encoding="utf-8"))
+        return c
+
+    page = SITE / path
+    here = parse(page)
+    cache = {}
+    for href in here.hrefs:
+        if re.match(r"^[a-z]+:", href) or href.startswith("//"):
+            continue  # external (launch buttons, citations' DOIs), mailto:, data:
+        target, _, frag = href.partition("#")
+        target_path = (page.parent / target).resolve() if target else page
+        assert target_path.exists(), f"{path}: broken link {href!r}"
+        if frag and target_path.suffix == ".html":
+            ids = cache.setdefault(target_path, parse(target_path).ids if target else here.ids)
+            assert frag in ids, f"{path}: link {href!r} points to a missing anchor"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_raw_roles_or_citation_keys(open_page, path):
+    page, _ = open_page(path)
+    text = page.inner_text("article")
+    leftovers = re.findall(r"\{(?:cite(?::\w+)?|term|doc|ref|numref|glue(?::\w+)?)\}`[^`]*`", text)
+    assert not leftovers, f"{path}: unrendered roles {leftovers[:5]}"
+    assert not re.search(r":::\{|```\{", text), f"{path}: an unrendered directive is visible"
+
+
+def test_glossary_terms_are_linked_from_the_chapters():
+    glossary = (SITE / "appendix" / "glossary.html").read_text(encoding="utf-8")
+    terms = set(re.findall(r'id="(term-[^"]+)"', glossary))
+    assert len(terms) >= 40
+    linked = set()
+    for path in CHAPTERS:
+        linked |= set(re.findall(r'href="[^"]*glossary\.html#(term-[^"]+)"', (SITE / path).read_text(encoding="utf-8")))
+    assert linked, "no chapter links to the glossary"
+    assert linked <= terms, f"links to missing glossary terms: {sorted(linked - terms)}"
+
+
+def test_search_works_offline(open_page):
+    page, record = open_page("search.html?q=sigmoid")
+    page.wait_for_selector("#search-results li, .search li", timeout=20_000)
+    hits = page.locator("#search-results li, .search li").count()
+    assert hits > 0
+    assert not record["external"]
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_previous_and_next_links(open_page, path):
+    page, _ = open_page(path)
+    nav = page.locator(".prev-next-area a")
+    assert nav.count() >= 1 and all(nav.nth(i).get_attribute("href") for i in range(nav.count()))
+
+
+@pytest.mark.parametrize("path", CHAPTERS[:1] + ["appendix/zoo.html"])
+def test_figures_legible_in_dark_mode(browser, site_url, path, tmp_path):
+    """In the dark theme the page is dark and every figure keeps its opaque white card."""
+    import io
+
+    from PIL import Image
+
+    ctx = browser.new_context(color_scheme="dark")
+    page = ctx.new_page()
+    page.goto(f"{site_url}/{path}", wait_until="load")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert sum(map(int, re.findall(r"\d+", bg)[:3])) < 3 * 80, f"dark theme background is {bg}"
+    imgs = page.locator("article img")
+    assert imgs.count() > 0
+    for i in range(min(imgs.count(), 8)):
+        img = imgs.nth(i)
+        img.scroll_into_view_if_needed()
+        shot = Image.open(io.BytesIO(img.screenshot())).convert("L")
+        w, h = shot.size
+        corners = [shot.getpixel((1, 1)), shot.getpixel((w - 2, 1)), shot.getpixel((1, h - 2)), shot.getpixel((w - 2, h - 2))]
+        assert min(corners) > 200, f"{path}: figure {i} is not on a light card in dark mode ({corners})"
+    page.screenshot(path=str(tmp_path / "dark.png"))
+    ctx.close()
