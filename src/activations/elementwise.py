@@ -148,7 +148,8 @@ def _patch(out, mask, fn, x):
     """Recompute out where mask holds as fn(x[mask]): a careful path for a small region."""
     idx = np.flatnonzero(mask)
     if idx.size:
-        out.reshape(-1)[idx] = fn(x.reshape(-1)[idx])  # out is C-contiguous: reshape is a view
+        out = np.ascontiguousarray(out)  # (already is: ufunc outputs) so reshape(-1) is a view
+        out.reshape(-1)[idx] = fn(np.ravel(x)[idx])
     return out
 
 
@@ -1015,7 +1016,7 @@ def _gelu_exact(x):
 def _gelu_exact_grad(x):
     xc = np.clip(x, -40.0, 40.0)
     t = np.abs(xc)
-    e, hi, lo = _gauss(t)
+    e, _, _ = _gauss(t)
     k = _mills(t) - t * _INV_SQRT_2PI  # K(t) = Φ(−t)e^{t²/2} − t/√(2π)
     ek = e * k
     h = 1.0 - _positive(-x)  # 1 for x >= 0, 0 for x < 0
