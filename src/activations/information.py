@@ -269,6 +269,17 @@ def _kl_fix(f, p, q):
     return f
 
 
+def _class_targets(target, shape, ax, axis, fname, what):
+    """The target's kind ("indices" or probabilities) and, for indices, their positions along ``ax``."""
+    kind = _target_kind(target, shape, ax, fname)
+    n = shape[ax]
+    if n == 0:
+        raise ValueError(f"{fname}: {what} {'is' if what == 'input' else 'are'} empty along axis {axis}; no classes")
+    if kind != "indices":
+        return kind, None
+    return kind, np.expand_dims(_class_indices(target, _reduced_shape(shape, ax, False), n, fname), ax)
+
+
 # ----------------------------------------------------------------------------- public API
 def entropy(p, base=None, axis: int = -1):
     r"""Shannon entropy along ``axis``: :math:`H(p) = -\sum_i p_i \log p_i` (``0 log 0 = 0``).
@@ -375,13 +386,8 @@ def cross_entropy(input, target, *, from_logits: bool = True, axis: int = -1,
     ax = _axis(axis, w.ndim, fname)
     _check_reduction(reduction, fname)
     logb = _log_base(base, fname)
-    kind = _target_kind(target, w.shape, ax, fname)
-    n = w.shape[ax]
-    if n == 0:
-        raise ValueError(f"{fname}: input is empty along axis {axis}; no classes")
-    if kind == "indices":
-        idx = np.expand_dims(_class_indices(target, _reduced_shape(w.shape, ax, False), n, fname), ax)
-    else:
+    kind, idx = _class_targets(target, w.shape, ax, axis, fname, "input")
+    if kind != "indices":
         y, _, _, zeros = _probs(target, ax, fname, "target")
     if not from_logits:
         _check_probs(w, ax, dtype, fname, "input")
@@ -523,12 +529,8 @@ def cross_entropy_grad(logits, target, axis: int = -1):
     fname = "cross_entropy_grad"
     w, dtype = _work(logits, fname, "logits")
     ax = _axis(axis, w.ndim, fname)
-    kind = _target_kind(target, w.shape, ax, fname)
-    n = w.shape[ax]
-    if n == 0:
-        raise ValueError(f"{fname}: logits are empty along axis {axis}; no classes")
+    kind, idx = _class_targets(target, w.shape, ax, axis, fname, "logits")
     if kind == "indices":
-        idx = np.expand_dims(_class_indices(target, _reduced_shape(w.shape, ax, False), n, fname), ax)
         y = np.zeros_like(w)
         np.put_along_axis(y, idx, 1.0, axis=ax)
     else:

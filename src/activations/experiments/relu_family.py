@@ -293,6 +293,18 @@ def _frozen_units(net: MLP, X, y) -> int:
     return int(sum(np.sum(g["db"] == 0.0) for g in grads[:-1]))
 
 
+def _check_training(X, y, sizes, lr, steps, fname):
+    """Validated (X, y, sizes, lr, steps) for a training run; sizes must fit X and y."""
+    X, y = _check_data(X, y, fname)
+    sizes = _check_sizes(sizes, fname)
+    if sizes[0] != X.shape[1] or sizes[-1] != y.shape[1]:
+        raise ValueError(f"{fname}: sizes {sizes} do not match X with {X.shape[1]} features "
+                         f"and y with {y.shape[1]} outputs")
+    lr = check_param(lr, fname, "lr", positive=True)
+    steps = _check_int(steps, fname, "steps", minimum=0)
+    return X, y, sizes, lr, steps
+
+
 def train_and_count_dead(X, y, *, sizes, activation: str = "relu", bias: float = 0.0, lr: float = 0.1,
                          steps: int = 300, init: str = "he", seed=0, activation_params: dict | None = None,
                          prelu_per_unit: bool = False) -> DeadUnitResult:
@@ -319,13 +331,7 @@ def train_and_count_dead(X, y, *, sizes, activation: str = "relu", bias: float =
         ``final_loss`` are those of the snapshot.
     """
     fname = "train_and_count_dead"
-    X, y = _check_data(X, y, fname)
-    sizes = _check_sizes(sizes, fname)
-    if sizes[0] != X.shape[1] or sizes[-1] != y.shape[1]:
-        raise ValueError(f"{fname}: sizes {sizes} do not match X with {X.shape[1]} features "
-                         f"and y with {y.shape[1]} outputs")
-    lr = check_param(lr, fname, "lr", positive=True)
-    steps = _check_int(steps, fname, "steps", minimum=0)
+    X, y, sizes, lr, steps = _check_training(X, y, sizes, lr, steps, fname)
     try:
         net = MLP(sizes, activation=activation, init=init, bias=bias, activation_params=activation_params,
                   prelu_per_unit=prelu_per_unit, rng=seed)
@@ -457,13 +463,7 @@ def prelu_slope_trajectory(X, y, *, sizes, per_unit: bool = False, prelu_init: f
         The trained network.
     """
     fname = "prelu_slope_trajectory"
-    X, y = _check_data(X, y, fname)
-    sizes = _check_sizes(sizes, fname)
-    if sizes[0] != X.shape[1] or sizes[-1] != y.shape[1]:
-        raise ValueError(f"{fname}: sizes {sizes} do not match X with {X.shape[1]} features "
-                         f"and y with {y.shape[1]} outputs")
-    lr = check_param(lr, fname, "lr", positive=True)
-    steps = _check_int(steps, fname, "steps", minimum=0)
+    X, y, sizes, lr, steps = _check_training(X, y, sizes, lr, steps, fname)
     check_param(prelu_init, fname, "prelu_init")
     if not isinstance(per_unit, (bool, np.bool_)):
         raise TypeError(f"{fname}: per_unit must be True or False, got {per_unit!r}")
