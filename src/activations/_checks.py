@@ -13,11 +13,12 @@ import numpy as np
 __all__ = ["as_float_array", "check_param", "restore_scalar"]
 
 
-def as_float_array(x, fname: str, name: str = "x") -> np.ndarray:
-    """Return ``x`` as a floating ndarray (a new array, never a view of the input).
+def as_float_array(x, fname: str, name: str = "x", *, copy: bool = True) -> np.ndarray:
+    """Return ``x`` as a floating ndarray (a new array unless ``copy=False``).
 
     float32/float64 keep their dtype; float16, ints and bools become float64.
     Complex, strings, objects and ``None`` raise ``TypeError`` naming ``fname``.
+    ``copy=False`` is for callers that only read the result and never return it.
     """
     if x is None:
         raise TypeError(f"{fname}: {name} must be a real number or array, got None")
@@ -34,7 +35,7 @@ def as_float_array(x, fname: str, name: str = "x") -> np.ndarray:
         return arr.astype(np.float64)
     if kind == "f":
         if arr.dtype in (np.float32, np.float64):
-            return np.array(arr, dtype=arr.dtype, copy=True)
+            return np.array(arr, dtype=arr.dtype, copy=copy or None)
         return arr.astype(np.float64)
     raise TypeError(f"{fname}: {name} must be a real number or array, got dtype {arr.dtype}")
 

@@ -110,7 +110,7 @@ class _Ctx(NamedTuple):
 
 def _prepare(x, fname):
     """Validated float64, C-contiguous, at-least-1-D working copy of x."""
-    arr = as_float_array(x, fname)
+    arr = as_float_array(x, fname, copy=False)  # kernels compute out of place; _finish never returns x
     work = np.ascontiguousarray(arr, dtype=np.float64).reshape(arr.shape or (1,))
     return work, _Ctx(arr.dtype, arr.shape, x)
 
@@ -120,6 +120,8 @@ def _finish(out, ctx):
     if isinstance(out, tuple):
         return tuple(_finish(o, ctx) for o in out)
     out = np.asarray(out)
+    if isinstance(ctx.x, np.ndarray) and np.may_share_memory(out, ctx.x):
+        out = out.copy()  # never hand back the caller's own array (identity, clamps that return x)
     if ctx.dtype != np.float64:
         with np.errstate(over="ignore", under="ignore"):  # rounding to float32 may truly give inf or 0
             out = out.astype(ctx.dtype)
