@@ -722,3 +722,20 @@ def test_docstrings_read_well(name):
         assert "math::" in doc and ("PyTorch" in doc), name
         torch_name = "torch.nn.functional." + name
         assert torch_name in doc or name in ("identity", "step"), name
+
+
+def test_large_inputs_are_computed_in_blocks_with_identical_results():
+    """Above 2 * _CHUNK elements the kernels run block by block: same bits as small calls."""
+    from activations import elementwise as E
+
+    x = np.random.default_rng(5).normal(0, 8, size=(3, E._CHUNK + 17))
+    assert x.size > 2 * E._CHUNK
+    pieces = np.array_split(x.ravel(), 40)  # each far below the block size
+    assert max(p.size for p in pieces) < E._CHUNK
+    for name in E.__all__:
+        f = getattr(E, name)
+        if not callable(f) or name.startswith(("prelu", "rrelu")):
+            continue
+        kwargs = {"threshold": 0.5, "value": -1.0} if name.startswith("threshold") else {}
+        want = np.concatenate([f(p, **kwargs) for p in pieces]).reshape(x.shape)
+        np.testing.assert_array_equal(f(x, **kwargs), want, err_msg=name)
