@@ -73,12 +73,16 @@ def table_html(chapter_pages: dict[int, str] | None = None, table_id: str = "zoo
             text = html.escape(r[k])
             if k == "name":
                 text = f'<a href="#zoo-{r["name"]}"><code>{text}</code></a>'
-            elif k == "chapter" and r["chapter_href"]:
-                text = f'<a href="{html.escape(r["chapter_href"])}">{text}</a>'
-            cells.append(f"<td>{text}</td>")
+            elif k == "chapter":
+                short = f"Ch.&nbsp;{text.split('.', 1)[0]}"  # the full title is the tooltip
+                text = (f'<a href="{html.escape(r["chapter_href"])}" title="{text}">{short}</a>'
+                        if r["chapter_href"] else f'<span title="{text}">{short}</span>')
+            cells.append(f'<td style="white-space:nowrap">{text}</td>' if k in ("name", "range", "torch")
+                         else f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<table class="zoo-table table" id="{table_id}"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table><script>{_SORT_JS % repr(table_id)}</script>')
+    return (f'<div style="overflow-x:auto"><table class="zoo-table table" id="{table_id}" style="font-size:0.85em">'
+            f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+            f'<script>{_SORT_JS % repr(table_id)}</script>')
 
 
 def plot_png(name: str, x=None, figsize=(3.2, 2.2), dpi: int = 90) -> bytes:
