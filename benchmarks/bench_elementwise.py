@@ -116,6 +116,12 @@ def torch_fn(name, grad):
     }.get(name) or getattr(F, name, None)
     if fwd is None:
         return None
+    if grad:  # autograd lacks some derivatives (heaviside): then PyTorch has no column entry
+        try:
+            t = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+            torch.autograd.grad(fwd(t).sum(), t)
+        except RuntimeError:
+            return None
 
     def run(x):
         t = torch.tensor(x, dtype=torch.float64, requires_grad=grad)
