@@ -93,7 +93,7 @@ def test_update_path_draws_exactly_what_a_full_redraw_draws():
 
 def test_check_update_catches_a_stale_updater():
     def plot_broken(fig, w, name):
-        update = plot_fast(fig, w, name)
+        plot_fast(fig, w, name)
         return lambda w, name: None  # forgets to redraw
 
     with pytest.raises(AssertionError, match="update"):

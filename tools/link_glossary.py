@@ -51,7 +51,7 @@ def surface_pattern(term: str) -> re.Pattern:
 def link_first(source: str, term: str) -> tuple[str, bool]:
     """Link the first unprotected mention of ``term`` in one markdown cell."""
     pat = surface_pattern(term)
-    out, pos, in_directive = [], 0, False
+    in_directive = False
     lines = source.split("\n")
     for i, line in enumerate(lines):
         stripped = line.lstrip()

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_float_array", "check_param", "restore_scalar"]
+__all__ = ["as_float_array", "check_param", "check_int", "check_callable", "restore_scalar"]
 
 
 def as_float_array(x, fname: str, name: str = "x", *, copy: bool = True) -> np.ndarray:
@@ -53,6 +53,21 @@ def check_param(value, fname: str, name: str, *, positive: bool = False,
     if nonnegative and not v >= 0:
         raise ValueError(f"{fname}: {name} must be >= 0, got {v!r}")
     return v
+
+
+def check_int(value, fname: str, name: str, minimum: int = 1) -> int:
+    """Validate an integer parameter (bools rejected) that must be at least ``minimum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{fname}: {name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{fname}: {name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_callable(f, fname: str, name: str = "f") -> None:
+    """Raise TypeError naming ``fname`` unless ``f`` is callable."""
+    if not callable(f):
+        raise TypeError(f"{fname}: {name} must be callable, got {type(f).__name__}")
 
 
 def restore_scalar(out: np.ndarray, x):

@@ -30,7 +30,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ._checks import as_float_array, check_param
+from ._checks import as_float_array, check_param, check_callable as _check_callable
 
 __all__ = [
     "additivity_gap",
@@ -46,11 +46,6 @@ __all__ = [
 
 
 # --- linearity checks -------------------------------------------------------------------
-
-def _check_callable(f, fname: str, name: str = "f") -> None:
-    if not callable(f):
-        raise TypeError(f"{fname}: {name} must be callable, got {type(f).__name__}")
-
 
 def _evaluate(f, x: np.ndarray, fname: str) -> np.ndarray:
     """``f`` applied to a private copy of ``x``, as a finite float array."""

@@ -33,13 +33,12 @@ Sparse recovery
 """
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
 
-from .._checks import as_float_array, check_param
+from .._checks import as_float_array, check_param, check_callable as _check_callable, check_int as _check_int
 from ..elementwise import hardshrink, softshrink
 from ..nn import MLP
 
@@ -63,19 +62,6 @@ __all__ = [
 # --------------------------------------------------------------------------------------
 # small validation helpers
 # --------------------------------------------------------------------------------------
-
-
-def _check_callable(f, fname: str, name: str = "f") -> None:
-    if not callable(f):
-        raise TypeError(f"{fname}: {name} must be callable, got {type(f).__name__}")
-
-
-def _check_int(value, fname: str, name: str, minimum: int = 1) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{fname}: {name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{fname}: {name} must be >= {minimum}, got {value}")
-    return int(value)
 
 
 def _check_sizes(sizes, fname: str) -> list[int]:

@@ -26,12 +26,11 @@ True
 """
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import as_float_array, check_param
+from .._checks import as_float_array, check_param, check_int as _check_int
 from ..nn import INITS, MLP
 
 __all__ = [
@@ -49,14 +48,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- helpers
-def _check_int(value, fname: str, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{fname}: {name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{fname}: {name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
 def _check_name(value, fname: str, name: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{fname}: {name} must be a registry name (a string), got {type(value).__name__}")
