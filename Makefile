@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Matplotlib's font cache holds absolute paths: keep one per checkout, inside .venv, so a
+# cache written by another checkout can never make a notebook cell print a rebuild warning.
+export MPLCONFIGDIR := $(CURDIR)/$(VENV)/mplconfig
 # Static widget frames in the HTML book; live ipywidgets everywhere else.
 BUILD  := ACTIVATIONS_WIDGET_MODE=static $(BIN)/jupyter-book build . --builder html -W -n --keep-going --all
 NBVAL  := env -u ACTIVATIONS_WIDGET_MODE $(BIN)/python -m pytest --nbval chapters appendix \
@@ -18,6 +21,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -c "import matplotlib.font_manager"  # build the font cache now, not inside a cell
 	touch $(STAMP)
 
 book: install
