@@ -508,3 +508,15 @@ def test_entropy_of_a_certain_outcome_is_positive_zero():
     for base in (None, 2):
         h = entropy([0.0, 1.0], base=base)
         assert h == 0 and not np.signbit(h)
+
+
+def test_kl_divergence_blocks_give_the_same_bits():
+    from activations import information as I
+
+    rng = np.random.default_rng(11)
+    p = rng.random((7, 20000)); p /= p.sum(axis=1, keepdims=True)
+    q = rng.random((7, 20000)); q /= q.sum(axis=1, keepdims=True)
+    q[0, :50] = p[0, :50]  # terms near q = p exercise the table path
+    q[0] /= q[0].sum()
+    np.testing.assert_array_equal(I._kl_terms_blocked(p, q, block=4096), I._kl_terms(p, q))
+    np.testing.assert_array_equal(I.kl_divergence(p, q), np.array([I.kl_divergence(r, s) for r, s in zip(p, q)]))

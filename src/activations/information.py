@@ -259,6 +259,17 @@ def _kl_terms(p, q):
     return g
 
 
+def _kl_terms_blocked(p, q, block=32768):
+    """:func:`_kl_terms` in cache-sized blocks: its ~30 passes stay in cache (same bits, ~2x faster)."""
+    if p.size <= 2 * block:
+        return _kl_terms(p, q)
+    pf, qf = np.ascontiguousarray(p).reshape(-1), np.ascontiguousarray(q).reshape(-1)
+    out = np.empty_like(pf)
+    for i in range(0, pf.size, block):
+        out[i:i + block] = _kl_terms(pf[i:i + block], qf[i:i + block])
+    return out.reshape(p.shape)
+
+
 def _kl_fix(f, p, q):
     """Zeros and extreme ratios: p = 0 gives q; q/p over- or underflowing uses log q - log p."""
     np.copyto(f, q, where=(p == 0))
@@ -343,9 +354,9 @@ def kl_divergence(p, q, base=None, axis: int = -1):
         raise ValueError(f"{fname}: p and q must have the same shape, got {wp.shape} and {wq.shape}")
     logb = _log_base(base, fname)
     with np.errstate(all="ignore"):
-        d = _sum_terms(_kl_terms(wp, wq), ax)
+        d = _sum_terms(_kl_terms_blocked(wp, wq), ax)
         if not np.isfinite(d).all():  # p = 0, or q/p beyond the exponent range
-            d = _sum_terms(_kl_fix(_kl_terms(wp, wq), wp, wq), ax)
+            d = _sum_terms(_kl_fix(_kl_terms_blocked(wp, wq), wp, wq), ax)
         if logb is not None:
             d = d / logb
         return _finish(np.asarray(d), np.result_type(dtype_p, dtype_q))
