@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 import mpmath
 import numpy as np
 
-from .._checks import as_float_array, check_param
+from .._checks import as_float_array, check_param, check_int as _positive_int
 from ..along_axis import softmax
 from ..information import entropy
 
@@ -53,14 +53,6 @@ def _vector(x, fname: str, name: str = "x", *, finite: bool = True) -> np.ndarra
     if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"{fname}: {name} must be finite")
     return arr
-
-
-def _positive_int(value, fname: str, name: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{fname}: {name} must be an integer, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{fname}: {name} must be >= 1, got {value}")
-    return int(value)
 
 
 def _axis_of(arr: np.ndarray, axis, fname: str) -> int:
