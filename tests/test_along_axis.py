@@ -428,3 +428,18 @@ def test_docstring_examples_print_what_they_claim():
 
     import activations.along_axis as module
     assert doctest.testmod(module).failed == 0
+
+
+@pytest.mark.parametrize("T", [0.7, 3.0, 0.5, 1.0])
+@pytest.mark.parametrize("axis", [0, -1])
+def test_large_inputs_are_evaluated_in_blocks_with_the_same_bits(T, axis, monkeypatch):
+    import activations.along_axis as A
+
+    X = np.random.default_rng(5).normal(0, 10, (80, 1000))  # 80000 elements: in blocks
+    X[3] += 900.0  # a shifted slice: the exact difference x - max gives a low part
+    X[4, :7] = -np.inf
+    fs = (softmax, log_softmax, softmin)
+    blocked = [f(X, axis, temperature=T) for f in fs]
+    monkeypatch.setattr(A, "_BLOCK", 10**9)
+    for f, got in zip(fs, blocked):
+        np.testing.assert_array_equal(got, f(X, axis, temperature=T))
