@@ -135,11 +135,19 @@ def _class_indices(target, shape, n_classes: int, fname: str):
         if t.size and not (np.all(np.isfinite(t)) and np.all(t == np.round(t))):
             raise ValueError(f"{fname}: class indices must be integers, got non-integer values")
     if t.size:
-        lo, hi = np.min(t), np.max(t)
+        lo, hi = t.min(), t.max()
         if lo < 0 or hi >= n_classes:
             bad = lo if lo < 0 else hi
             raise ValueError(f"{fname}: class index {bad} out of range [0, {n_classes})")
     return t.astype(np.intp)
+
+
+def _gather(w, idx, ax: int):
+    """``w`` at position ``idx`` along ``ax`` (``idx`` has ``w``'s shape without ``ax``)."""
+    if w.ndim == 2:  # the usual (N, C) batch: plain fancy indexing, no index broadcasting
+        rows = np.arange(idx.shape[0])
+        return w[rows, idx] if ax == 1 else w[idx, rows]
+    return np.squeeze(np.take_along_axis(w, np.expand_dims(idx, ax), axis=ax), axis=ax)
 
 
 def _target_kind(target, in_shape, ax: int, fname: str) -> str:
@@ -448,12 +456,12 @@ def nll(log_probs, target, reduction: str = "mean", axis: int = -1):
     n = w.shape[ax]
     if n == 0:
         raise ValueError(f"{fname}: log_probs is empty along axis {axis}; no classes")
-    idx = np.expand_dims(_class_indices(target, _reduced_shape(w.shape, ax, False), n, fname), ax)
+    idx = _class_indices(target, _reduced_shape(w.shape, ax, False), n, fname)
     with np.errstate(all="ignore"):
-        loss = -np.squeeze(np.take_along_axis(w, idx, axis=ax), axis=ax)
+        loss = -_gather(w, idx, ax)
         if reduction == "none":
             return _finish(loss, dtype)
-        total = np.sum(np.ravel(loss))  # log-probs may have either sign: a plain sum
+        total = loss.reshape(-1).sum()  # log-probs may have either sign: a plain sum
         if reduction == "mean":
             if loss.size == 0:
                 raise ValueError(f"{fname}: reduction='mean' over zero examples is undefined")
