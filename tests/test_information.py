@@ -179,6 +179,10 @@ def test_nll_is_exact_gather_and_cross_entropy_is_nll_of_log_softmax():
     assert nll(lp, t, reduction="sum") == 0.1 + 0.4 + 0.05
     assert nll(lp, t) == pytest.approx((0.1 + 0.4 + 0.05) / 3, rel=1e-16)
     assert np.array_equal(nll(lp.T, t, axis=0, reduction="none"), nll(lp, t, reduction="none"))
+    L3 = RNG.normal(0, 2, (2, 5, 3))  # classes on the middle axis, as PyTorch's (N, C, d)
+    t3 = RNG.integers(0, 5, (2, 3))
+    want = [[-L3[i, t3[i, j], j] for j in range(3)] for i in range(2)]
+    assert np.array_equal(nll(L3, t3, axis=1, reduction="none"), want)
     X = RNG.normal(0, 2, (6, 4))
     t = RNG.integers(0, 4, 6)
     assert np.allclose(nll(log_softmax(X), t, reduction="none"), cross_entropy(X, t, reduction="none"),
