@@ -191,45 +191,76 @@ def _horner(coeffs, s):
     return p
 
 
+# The error-free transformations below write into their own temporaries (out=...):
+# fewer allocations keep cache-sized blocks in cache (same operations, same bits).
 def _two_sum(a, b):
     """a + b = s + e exactly (Knuth)."""
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
+    s = np.add(a, b)
+    bb = np.subtract(s, a)
+    e = np.subtract(s, bb)
+    np.subtract(a, e, out=e)
+    np.subtract(b, bb, out=bb)
+    e += bb
+    return s, e
 
 
 def _fast_two_sum(a, b):
     """a + b = s + e exactly, given |a| >= |b| (Dekker)."""
-    s = a + b
-    return s, b - (s - a)
+    s = np.add(a, b)
+    e = np.subtract(s, a)
+    return s, np.subtract(b, e, out=e)
 
 
 def _two_square(a):
     """a² = p + e exactly."""
     p = a * a
     ah, al = _split(a)
-    return p, ((ah * ah - p) + 2.0 * ah * al) + al * al
+    e = np.multiply(ah, ah)
+    e -= p
+    ah *= 2.0
+    ah *= al
+    e += ah
+    al *= al
+    e += al
+    return p, e
 
 
 def _dd_div(nh, nl, dh, dl):
     """(nh + nl)/(dh + dl) for small nl, dl: the quotient of the high parts, corrected to first order."""
     q = nh / dh
-    return q + (nl - q * dl) / dh
+    t = np.multiply(q, dl)
+    np.subtract(nl, t, out=t)
+    t /= dh
+    t += q
+    return t
 
 
 def _split(a):
     """a = hi + lo with hi holding the top 26 bits, so hi·hi is exact (|a| < 1e300)."""
-    c = _SPLIT * a
-    hi = c - (c - a)
-    return hi, a - hi
+    hi = np.multiply(a, _SPLIT)
+    t = np.subtract(hi, a)
+    hi -= t
+    return hi, np.subtract(a, hi, out=t)
+
+
+def _prod_err(p, ah, al, bh, bl):
+    """The error of p = fl(a·b) from the halves of a and b: ((ah·bh − p) + ah·bl + al·bh) + al·bl."""
+    e = np.multiply(ah, bh)
+    e -= p
+    t = np.multiply(ah, bl)
+    e += t
+    np.multiply(al, bh, out=t)
+    e += t
+    np.multiply(al, bl, out=t)
+    e += t
+    return e
 
 
 def _two_prod(a, b, a_split=None):
     """a·b = p + e exactly (Dekker); |a|, |b| < 1e300.  a_split: _split(a), if already known."""
     p = a * b
     ah, al = a_split or _split(a)
-    bh, bl = _split(b)
-    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    return p, _prod_err(p, ah, al, *_split(b))
 
 
 def _two_prod_const(a, c):
@@ -237,8 +268,7 @@ def _two_prod_const(a, c):
     ch = _SPLIT * c - (_SPLIT * c - c)
     cl = c - ch
     p = a * c
-    ah, al = _split(a)
-    return p, ((ah * ch - p) + ah * cl + al * ch) + al * cl
+    return p, _prod_err(p, *_split(a), ch, cl)
 
 
 def _mul_exp(f, h, lo=0.0):
