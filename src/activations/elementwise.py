@@ -184,8 +184,9 @@ def _patch(out, mask, fn, x):
 
 
 def _horner(coeffs, s):
-    p = np.full_like(s, coeffs[-1])
-    for c in coeffs[-2::-1]:
+    p = np.multiply(s, coeffs[-1])
+    p += coeffs[-2]
+    for c in coeffs[-3::-1]:
         p *= s
         p += c
     return p
@@ -326,12 +327,19 @@ def _windows(out, x, windows):
         centre, inv_half = 0.5 * (w.lo + w.hi), 2.0 / (w.hi - w.lo)
 
         def poly(xs, w=w, centre=centre, inv_half=inv_half):
-            s = (xs - centre) * inv_half
-            t = s * _horner(w.coeffs[1:], s)  # Q(s) − q0
+            s = np.subtract(xs, centre)
+            s *= inv_half
+            t = _horner(w.coeffs[1:], s)
+            t *= s  # Q(s) − q0
             d, d_err = _two_sum(xs, -w.r_hi)
-            d_err = d_err - w.r_lo
+            d_err -= w.r_lo
             p, p_err = _two_prod_const(d, w.coeffs[0])
-            return p + ((p_err + d_err * w.coeffs[0]) + (d + d_err) * t)
+            p_err += np.multiply(d_err, w.coeffs[0], out=s)
+            d += d_err
+            d *= t
+            p_err += d
+            p += p_err
+            return p  # p + ((p_err + d_err·q0) + (d + d_err)·t)
         out = _patch(out, (x >= w.lo) & (x < w.hi), poly, x)
     return out
 
@@ -630,8 +638,15 @@ def tanhshrink(x):
     def series(xs):
         y, ye = _two_square(xs)
         c, ce = _two_prod(xs, y)  # x³ = c + ce + x·ye
-        r = _horner(_TANHSHRINK_RATIO, y * (8.0 / 9.0) - 1.0)
-        return c * r + (ce + xs * ye) * r
+        y *= 8.0 / 9.0
+        y -= 1.0
+        r = _horner(_TANHSHRINK_RATIO, y)
+        c *= r
+        ye *= xs
+        ce += ye
+        ce *= r
+        c += ce
+        return c  # c·r + (ce + x·ye)·r
     return _patch(out, np.abs(x) < 1.5, series, x)
 
 
@@ -1299,8 +1314,15 @@ def mish(x):
     [-0.30340146  0.          0.86509839]
     """
     xc = np.maximum(x, -800.0)  # mish(-800) is already -0.0; avoids -inf·0
-    b = np.exp(-np.abs(xc))
-    out = xc / (1.0 + 2.0 * (b * b) / (1.0 + 2.0 * b))  # x >= 0, e = e^−x: x·(1+2e)/(1+2e+2e²)
+    b = np.abs(xc)
+    np.exp(np.negative(b, out=b), out=b)
+    d = np.multiply(b, 2.0)
+    d += 1.0
+    b *= b
+    b *= 2.0
+    b /= d
+    b += 1.0
+    out = np.divide(xc, b, out=b)  # x >= 0, e = e^−x: x/(1 + 2e²/(1+2e)) = x·(1+2e)/(1+2e+2e²)
     out = _patch(out, (xc < 0) & (xc >= -700.0), _mish_neg, xc)
     return _patch(out, xc < -700.0, lambda xs: _mul_exp(xs, xs), xc)
 
@@ -1309,13 +1331,20 @@ def _mish_neg(xs):
     """x·P/(P + 2) with P = e² + 2e, e = eˣ, for x < 0: P, P + 2 and the product as hi + lo."""
     e = np.exp(xs)
     sq, sqe = _two_square(e)
-    p, pe = _two_sum(2.0 * e, sq)
-    pl = pe + sqe
-    d, de = _two_sum(2.0, p)
-    q = p / d
-    t = (pl - q * (de + pl)) / d  # tanh(softplus(x)) = q + t
+    e *= 2.0
+    p, pl = _two_sum(e, sq)
+    pl += sqe
+    d, t = _two_sum(2.0, p)
+    q = np.divide(p, d, out=p)
+    t += pl
+    t *= q
+    np.subtract(pl, t, out=t)
+    t /= d  # tanh(softplus(x)) = q + t, t = (pl − q·(de + pl))/d
     y, ye = _two_prod(xs, q)
-    return y + (ye + xs * t)
+    t *= xs
+    ye += t
+    y += ye
+    return y
 
 
 @_elementwise
@@ -1337,13 +1366,30 @@ def mish_grad(x):
     [0.05921676 0.6        1.04903622]
     """
     xc = np.clip(x, -800.0, 800.0)
-    b = np.exp(-np.abs(xc))
-    s = 1.0 + xc
-    # x >= 0, e = e^−x: N/Q² = 1 + (N − Q²)/Q² with N − Q² = e²·[(4x − 2) + e((4s − 8) − 4e)];
-    # the correction lies in [−0.4, 0.1], so adding it to 1 loses almost nothing.
-    q2 = 1.0 + b * (4.0 + b * (8.0 + b * (8.0 + 4.0 * b)))
-    out = 1.0 + (b * b) * ((4.0 * xc - 2.0) + b * ((4.0 * s - 8.0) - 4.0 * b)) / q2
-    out = _patch(out, (xc < 0) & (xc >= -700.0), _mish_grad_neg, xc)
+    b = np.abs(xc)
+    np.exp(np.negative(b, out=b), out=b)
+    # x >= 0, e = e^−x: N/Q² = 1 + (N − Q²)/Q² with N − Q² = e²·[(4x − 2) + e((4s − 8) − 4e)],
+    # s = 1 + x; the correction lies in [−0.4, 0.1], so adding it to 1 loses almost nothing.
+    q2 = np.multiply(b, 4.0)
+    q2 += 8.0
+    for c in (8.0, 4.0, 1.0):  # Q² = 1 + e(4 + e(8 + e(8 + 4e)))
+        q2 *= b
+        q2 += c
+    u = np.add(xc, 1.0)
+    u *= 4.0
+    u -= 8.0
+    t = np.multiply(b, 4.0)
+    u -= t
+    u *= b
+    w = np.multiply(xc, 4.0)
+    w -= 2.0
+    w += u
+    np.multiply(b, b, out=t)
+    t *= w
+    t /= q2
+    t += 1.0
+    # for x < 0 the windows below replace [−1.5, 0)
+    out = _patch(t, (xc < -1.5) & (xc >= -700.0), _mish_grad_neg, xc)
     out = _patch(out, xc < -700.0, lambda xs: _mul_exp(1.0 + xs, xs), xc)
     return _windows(out, x, _WINDOWS["mish"])
 
@@ -1353,12 +1399,28 @@ def _mish_grad_neg(xs):
     e = np.exp(xs)
     es = _split(e)
     s, se = _two_sum(1.0, xs)
-    ec, ece = _two_prod(e, (6.0 + 4.0 * xs) + e * (4.0 + e), es)
-    b, be = _two_sum(4.0 * s, ec)
+    c = np.multiply(xs, 4.0)
+    c += 6.0
+    t = np.add(e, 4.0)
+    t *= e
+    c += t  # (6 + 4x) + e(4 + e)
+    ec, ece = _two_prod(e, c, es)
+    s *= 4.0
+    b, be = _two_sum(s, ec)
     n, ne = _two_prod(e, b, es)
-    ew, ewe = _two_prod(e, 8.0 + e * (8.0 + e * (4.0 + e)), es)
+    np.add(e, 4.0, out=t)
+    for k in (8.0, 8.0):  # 8 + e(8 + e(4 + e))
+        t *= e
+        t += k
+    ew, ewe = _two_prod(e, t, es)
     q, qe = _fast_two_sum(4.0, ew)
-    return _dd_div(n, ne + e * (be + ece + 4.0 * se), q, qe + ewe)
+    be += ece
+    se *= 4.0
+    be += se
+    be *= e
+    be += ne  # ne + e·(be + ece + 4·se)
+    qe += ewe
+    return _dd_div(n, be, q, qe)
 
 
 def _beta_x(x, beta):
