@@ -1318,23 +1318,27 @@ def mish(x):
     np.exp(np.negative(b, out=b), out=b)
     d = np.multiply(b, 2.0)
     d += 1.0
-    b *= b
-    b *= 2.0
-    b /= d
-    b += 1.0
-    out = np.divide(xc, b, out=b)  # x >= 0, e = e^−x: x/(1 + 2e²/(1+2e)) = x·(1+2e)/(1+2e+2e²)
-    out = _patch(out, (xc < 0) & (xc >= -700.0), _mish_neg, xc)
+    out = np.multiply(b, b)
+    out *= 2.0
+    out /= d
+    out += 1.0
+    np.divide(xc, out, out=out)  # x >= 0, e = e^−x: x/(1 + 2e²/(1+2e)) = x·(1+2e)/(1+2e+2e²)
+    idx = np.flatnonzero((xc < 0) & (xc >= -700.0))
+    if idx.size:
+        out.reshape(-1)[idx] = _mish_neg(xc.reshape(-1)[idx], b.reshape(-1)[idx])  # there b = eˣ
     return _patch(out, xc < -700.0, lambda xs: _mul_exp(xs, xs), xc)
 
 
-def _mish_neg(xs):
-    """x·P/(P + 2) with P = e² + 2e, e = eˣ, for x < 0: P, P + 2 and the product as hi + lo."""
-    e = np.exp(xs)
+def _mish_neg(xs, e):
+    """x·P/(P + 2) with P = e² + 2e, e = eˣ, for x < 0: P, P + 2 and the product as hi + lo.
+
+    Fast2Sum suffices for both sums: 2e >= e² for e <= 1, and P < 3 has 2's exponent or less.
+    """
     sq, sqe = _two_square(e)
     e *= 2.0
-    p, pl = _two_sum(e, sq)
+    p, pl = _fast_two_sum(e, sq)
     pl += sqe
-    d, t = _two_sum(2.0, p)
+    d, t = _fast_two_sum(2.0, p)
     q = np.divide(p, d, out=p)
     t += pl
     t *= q
@@ -1389,16 +1393,21 @@ def mish_grad(x):
     t /= q2
     t += 1.0
     # for x < 0 the windows below replace [−1.5, 0)
-    out = _patch(t, (xc < -1.5) & (xc >= -700.0), _mish_grad_neg, xc)
+    idx = np.flatnonzero((xc < -1.5) & (xc >= -700.0))
+    if idx.size:
+        t.reshape(-1)[idx] = _mish_grad_neg(xc.reshape(-1)[idx], b.reshape(-1)[idx])  # there b = eˣ
+    out = t
     out = _patch(out, xc < -700.0, lambda xs: _mul_exp(1.0 + xs, xs), xc)
     return _windows(out, x, _WINDOWS["mish"])
 
 
-def _mish_grad_neg(xs):
-    """e·B/Q² for x < 0 (e = eˣ), B = 4(1+x) + e((6+4x) + e(4+e)), Q² = 4 + e(8 + e(8 + e(4+e)))."""
-    e = np.exp(xs)
+def _mish_grad_neg(xs, e):
+    """e·B/Q² for x < −1.5 (e = eˣ), B = 4(1+x) + e((6+4x) + e(4+e)), Q² = 4 + e(8 + e(8 + e(4+e))).
+
+    Fast2Sum suffices for every sum: |x| > 1, |4(1 + x)| > |e((6+4x) + e(4+e))| and 4 > e(8 + ...).
+    """
     es = _split(e)
-    s, se = _two_sum(1.0, xs)
+    s, se = _fast_two_sum(xs, 1.0)
     c = np.multiply(xs, 4.0)
     c += 6.0
     t = np.add(e, 4.0)
@@ -1406,7 +1415,7 @@ def _mish_grad_neg(xs):
     c += t  # (6 + 4x) + e(4 + e)
     ec, ece = _two_prod(e, c, es)
     s *= 4.0
-    b, be = _two_sum(s, ec)
+    b, be = _fast_two_sum(s, ec)
     n, ne = _two_prod(e, b, es)
     np.add(e, 4.0, out=t)
     for k in (8.0, 8.0):  # 8 + e(8 + e(4 + e))
