@@ -262,7 +262,7 @@ def tables_source(tables=None):
     out += ["]).T.copy()  # row k holds the s**k coefficient of every piece, for np.take", "",
             "# t·Φ(−t)·exp(t²/2) for 8 <= t <= 40: polynomial in d = 8/t − 0.6 ∈ [−0.4, 0.4].",
             "_MILLS_TAIL = ("] + rows(t["mills_tail"], "    ") + [")", "",
-            "# (x − tanh x)/x³ for |x| < 1.5: polynomial in s = 8x²/9 − 1 ∈ [−1, 1].",
+            "# (x − tanh x)/x³ for |x| < 1.5 (used below 1.1): polynomial in s = 8x²/9 − 1 ∈ [−1, 1].",
             "_TANHSHRINK_RATIO = ("] + rows(t["tanhshrink"], "    ") + [")", "",
             "# f'(x) = (x − r)·Q(s) on [lo, hi), s = (x − centre)/half-width, r = r_hi + r_lo the zero of f'.",
             "_WINDOWS = {"]
@@ -314,7 +314,7 @@ def _grid():
     roots = [w[0].r_hi for w in E._WINDOWS.values()]
     near_roots = [r + d for r in roots for d in (-1e-6, -1e-12, 0.0, 1e-12, 1e-6)] + \
                  [np.nextafter(r, d) for r in roots for d in (-np.inf, np.inf)]
-    edges = [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 8.0, 37.0, 37.5, 38.0, 38.5, 40.0]  # table/branch edges
+    edges = [0.25, 0.5, 0.75, 1.0, 1.0058, 1.1, 1.5, 2.0, 8.0, 37.0, 37.5, 38.0, 38.5, 40.0]  # table/branch edges
     tails = list(np.arange(20.0, 40.5, 0.5)) + [700.0, 705.0, 710.0, 740.0, 745.0, 1e3, 1e154, 1e308]
     pts = tiny + near_kinks + near_roots + edges + tails
     return np.unique(np.concatenate([dense, pts, -np.asarray(pts)]))
