@@ -213,15 +213,22 @@ _KMIN, _KMAX = -95, 319  # a = k/128 covers -0.75 < d < 2.5
 _R_COEF = (2.0 / 3.0, 2.0 / 5.0, 2.0 / 7.0, 2.0 / 9.0)
 
 
+_KLO = -_GRID  # k = trunc(128 d) >= -128 for d >= -1: the table starts there
+# k + _MAGIC = 2**52 + (k - _KLO) exactly, so the low bits of its float64 encoding are the
+# table index: no float-to-int conversion and no clipping of the index (k <= _KMAX + 1).
+_MAGIC = 2.0 ** 52 - _KLO
+_MAGIC_BITS = int(np.float64(2.0 ** 52).view(np.int64))
+
+
 @functools.cache
 def _kl_tables():
-    """g(k/128) correctly rounded (Decimal, 40 digits), with NaN sentinels at both ends, and
-    the matching mask that switches the far formula off inside the table. Built once."""
+    """g(k/128) for k = -128 .. _KMAX + 1, correctly rounded (Decimal, 40 digits) inside
+    [_KMIN, _KMAX] and NaN outside, and the matching mask (NaN inside, 0 outside) that
+    switches the far formula off inside the table. Built once."""
     with localcontext() as ctx:
         ctx.prec = 40
-        inner = [float(Decimal(k) / _GRID - (1 + Decimal(k) / _GRID).ln())
-                 for k in range(_KMIN, _KMAX + 1)]
-    table = np.array([np.nan, *inner, np.nan])
+        table = np.array([float(Decimal(k) / _GRID - (1 + Decimal(k) / _GRID).ln())
+                          if _KMIN <= k <= _KMAX else np.nan for k in range(_KLO, _KMAX + 2)])
     return table, np.where(np.isnan(table), 0.0, np.nan)
 
 
@@ -238,13 +245,13 @@ def _kl_terms(p, q):
     np.subtract(delta, far, out=far)  # g = d - log(q/p), fine away from q = p
     k = np.multiply(delta, _GRID)
     np.trunc(k, out=k)  # towards 0: a between 0 and d
-    idx = k.astype(np.intp)
-    idx -= _KMIN - 1
-    np.clip(idx, 0, _KMAX - _KMIN + 2, out=idx)  # then plain takes: 3x faster than mode="clip"
+    np.fmin(k, _KMAX + 1, out=k)  # also NaN (p = 0) -> _KMAX + 1
+    idx = np.add(k, _MAGIC).view(np.int64)
+    idx -= _MAGIC_BITS  # = k - _KLO (see _MAGIC)
     table, far_off = _kl_tables()
-    g = np.take(table, idx)  # NaN outside the table
+    g = np.take(table, idx)  # NaN outside [_KMIN, _KMAX]
     far += np.take(far_off, idx)  # NaN inside it
-    a = np.divide(k, _GRID, out=k)
+    a = np.multiply(k, 1.0 / _GRID, out=k)
     b = np.subtract(delta, a)
     s = np.add(a, 1.0)
     b /= s  # 1 + d = (1 + a)(1 + b)
@@ -345,7 +352,7 @@ def kl_divergence(p, q, base=None, axis: int = -1):
     cancels catastrophically (SciPy is 10^6 ulp off at ``q/p = 1 + 1e-3``), so ``d - log1p d``
     is evaluated from a table and a series without cancellation: each term within 3.7 ulp
     (5.6 for ``q/p`` in [1/4, 1/2]), sums measured within 2.1 ulp. It costs ~35 array
-    operations, about 6 times the naive ``np.sum(p * np.log(p / q))``.
+    operations, about 4 times the naive ``np.sum(p * np.log(p / q))`` (``benchmarks/bench_axis.py``).
 
     >>> print(kl_divergence([0.5, 0.5], [0.9, 0.1]))
     0.5108256237659906
