@@ -231,6 +231,8 @@ def generate_tables():
                 x = mp.sqrt(y)
                 return +((x - mp.tanh(x)) / x ** 3)
         tanhshrink = _cheb_monomial(tanhshrink_ratio, 22)
+        # mish(x)/x = tanh(softplus(x)) on [−1, 0] with x = (s − 1)/2
+        mish_ratio = _cheb_monomial(lambda s: mp.tanh(mp.log1p(mp.exp((s - 1) / 2))), 17)
 
         windows = {}
         for name, (guess, spans, deg) in WINDOW_SPEC.items():
@@ -246,7 +248,8 @@ def generate_tables():
                     return mp.diff(f, r) if abs(x - r) < mp.mpf(10) ** -20 else f(x) / (x - r)
                 rows.append((lo_x, hi_x, hi, float(r - hi), _cheb_monomial(q, deg)))
             windows[name] = rows
-    return {"mills_pieces": pieces, "mills_tail": tail, "tanhshrink": tanhshrink, "windows": windows}
+    return {"mills_pieces": pieces, "mills_tail": tail, "tanhshrink": tanhshrink, "mish_ratio": mish_ratio,
+            "windows": windows}
 
 
 def tables_source(tables=None):
@@ -264,6 +267,8 @@ def tables_source(tables=None):
             "_MILLS_TAIL = ("] + rows(t["mills_tail"], "    ") + [")", "",
             "# (x − tanh x)/x³ for |x| < 1.5 (used below 1.1): polynomial in s = 8x²/9 − 1 ∈ [−1, 1].",
             "_TANHSHRINK_RATIO = ("] + rows(t["tanhshrink"], "    ") + [")", "",
+            "# mish(x)/x = tanh(softplus(x)) for −1 <= x <= 0: polynomial in s = 2x + 1 ∈ [−1, 1].",
+            "_MISH_RATIO = ("] + rows(t["mish_ratio"], "    ") + [")", "",
             "# f'(x) = (x − r)·Q(s) on [lo, hi), s = (x − centre)/half-width, r = r_hi + r_lo the zero of f'.",
             "_WINDOWS = {"]
     for name, ws in t["windows"].items():
@@ -332,6 +337,16 @@ def test_accuracy_float64(name, grad):
     u = ulps(call(name, grad, GRID), hi, r)
     worst = int(np.argmax(u))
     assert u[worst] <= TOL.get(name, 3.0), f"{u[worst]:.2f} ulp at x = {GRID[worst]!r}"
+
+
+@pytest.mark.parametrize("name,grad", [("mish", False), ("mish", True), ("silu", True)])
+def test_accuracy_on_random_points_across_branch_edges(name, grad):
+    """Random points where these kernels switch formulas (mish's window [−1, 0], the −1.5
+    edge of the double-double paths), between the dense grid's nodes."""
+    xs = np.random.default_rng(17).uniform(-3.0, 1.0, 1500)
+    hi, r = truth(name, xs, grad)
+    u = ulps(call(name, grad, xs), hi, r)
+    assert u.max() <= 3.0, f"{u.max():.2f} ulp at x = {xs[np.argmax(u)]!r}"
 
 
 @pytest.mark.parametrize("name,grad", FUNCS, ids=FUNC_IDS)
@@ -700,7 +715,10 @@ def test_tables_are_reproducible():
     np.testing.assert_allclose(E._MILLS_PIECES, np.array(t["mills_pieces"]).T, rtol=1e-14, atol=1e-300)
     np.testing.assert_allclose(E._MILLS_TAIL, t["mills_tail"], rtol=1e-14)
     np.testing.assert_allclose(E._TANHSHRINK_RATIO, t["tanhshrink"], rtol=1e-14)
+    np.testing.assert_allclose(E._MISH_RATIO, t["mish_ratio"], rtol=1e-14)
     assert set(E._WINDOWS) == set(t["windows"])
+    for ws in E._WINDOWS.values():  # _windows gathers their union [first lo, last hi) at once
+        assert all(w.hi == nxt.lo for w, nxt in zip(ws, ws[1:]))
     for name, rows in t["windows"].items():
         for w, (lo_x, hi_x, r_hi, r_lo, co) in zip(E._WINDOWS[name], rows, strict=True):
             assert (w.lo, w.hi, w.r_hi) == (lo_x, hi_x, r_hi) and abs(w.r_lo - r_lo) <= 1e-32

@@ -41,12 +41,14 @@ Numerical tricks used below, each explained where it is used
 * Scaling by 2⁶⁴ before ``exp`` when ``exp`` alone would be subnormal but the
   final product is not (``silu(-710)``).
 * Double-double arithmetic (error-free TwoSum/TwoProduct) in the negative
-  branches of SiLU', Mish, Mish' and the tanh-GELU: there a chain of five or
+  branches of SiLU', Mish' and the tanh-GELU: there a chain of five or
   six roundings after ``exp`` would add up to more than 3 ulp.
+* A result written as ``A − A·v`` with v small (Mish): the roundings inside
+  v are damped by v's size, so one formula without branches serves both signs.
 * Polynomial approximations (tables at the end of the module, generated with
   mpmath at 50 digits by ``tests/test_elementwise.py::generate_tables``) for
-  the normal tail and for derivatives near their zeros, where every closed
-  form cancels catastrophically.
+  the normal tail, for Mish near 0 and for derivatives near their zeros,
+  where every closed form cancels catastrophically or rounds too often.
 """
 from __future__ import annotations
 
@@ -168,12 +170,12 @@ def _constant_keeping_nan(x, c):
     return np.full_like(x, c) if clean else np.where(np.isnan(x), np.nan, c)
 
 
-def _patch(out, mask, fn, x):
-    """Recompute out where mask holds as fn(x[mask]): a careful path for a small region."""
+def _patch(out, mask, fn, x, *more):
+    """Recompute out where mask holds as fn(x[mask], *(m[mask] for m in more)): a careful path."""
     idx = np.flatnonzero(mask)
     if idx.size:
         out = np.ascontiguousarray(out)  # (already is: ufunc outputs) so reshape(-1) is a view
-        out.reshape(-1)[idx] = fn(np.ravel(x)[idx])
+        out.reshape(-1)[idx] = fn(np.ravel(x)[idx], *(np.ravel(m)[idx] for m in more))
     return out
 
 
@@ -315,27 +317,32 @@ def _windows(out, x, windows):
     """Replace f'(x) by its polynomial on each window, where the closed form cancels.
 
     (x − r)·Q is formed as (x − r_hi)·q0 exactly (TwoSum, TwoProd) plus small
-    terms, so the result is rounded essentially once.
+    terms, so the result is rounded essentially once.  The windows are
+    adjacent: their union is gathered once and split among them afterwards.
     """
-    for w in windows:
-        centre, inv_half = 0.5 * (w.lo + w.hi), 2.0 / (w.hi - w.lo)
+    def poly(xs, w):
+        s = np.subtract(xs, 0.5 * (w.lo + w.hi))
+        s *= 2.0 / (w.hi - w.lo)
+        t = _horner(w.coeffs[1:], s)
+        t *= s  # Q(s) − q0
+        d, d_err = _two_sum(xs, -w.r_hi)
+        d_err -= w.r_lo
+        p, p_err = _two_prod_const(d, w.coeffs[0])
+        p_err += np.multiply(d_err, w.coeffs[0], out=s)
+        d += d_err
+        d *= t
+        p_err += d
+        p += p_err
+        return p  # p + ((p_err + d_err·q0) + (d + d_err)·t)
 
-        def poly(xs, w=w, centre=centre, inv_half=inv_half):
-            s = np.subtract(xs, centre)
-            s *= inv_half
-            t = _horner(w.coeffs[1:], s)
-            t *= s  # Q(s) − q0
-            d, d_err = _two_sum(xs, -w.r_hi)
-            d_err -= w.r_lo
-            p, p_err = _two_prod_const(d, w.coeffs[0])
-            p_err += np.multiply(d_err, w.coeffs[0], out=s)
-            d += d_err
-            d *= t
-            p_err += d
-            p += p_err
-            return p  # p + ((p_err + d_err·q0) + (d + d_err)·t)
-        out = _patch(out, (x >= w.lo) & (x < w.hi), poly, x)
-    return out
+    def union(xs):
+        if len(windows) == 1:
+            return poly(xs, windows[0])
+        res = np.empty_like(xs)
+        for w in windows:
+            res = _patch(res, (xs >= w.lo) & (xs < w.hi), lambda ys, w=w: poly(ys, w), xs)
+        return res
+    return _patch(out, (x >= windows[0].lo) & (x < windows[-1].hi), union, x)
 
 
 def _check_lambd(lambd, fname):
@@ -1278,20 +1285,19 @@ def silu_grad(x):
     b = np.exp(-np.abs(xc))
     s = 1.0 + xc
     out = (1.0 + b * s) / (1.0 + b * (2.0 + b))  # x >= 0: (1 + e·(1 + x))/(1 + e)²
-    out = _patch(out, (xc < 0) & (xc >= -700.0), _silu_grad_neg, xc)
+    out = _patch(out, (xc < 0) & (xc >= -700.0), _silu_grad_neg, xc, b)  # there b = eˣ
     out = _patch(out, xc < -700.0, lambda xs: _mul_exp(1.0 + xs, xs), xc)
     return _windows(out, x, _WINDOWS["silu"])
 
 
-def _silu_grad_neg(xs):
+def _silu_grad_neg(xs, e):
     """e·(1 + x + e)/(1 + e)² with e = eˣ for x < 0, numerator and denominator as hi + lo."""
-    e = np.exp(xs)
-    s, se = _two_sum(1.0, xs)
-    g, ge = _two_sum(s, e)
+    d, dl = _fast_two_sum(1.0, e)  # 1 + e, reused in the numerator
+    g, ge = _two_sum(xs, d)
+    ge += dl  # g + ge = 1 + x + e exactly
     n, ne = _two_prod(e, g)
-    d, dl = _fast_two_sum(1.0, e)
     dd, dde = _two_square(d)
-    return _dd_div(n, ne + e * (ge + se), dd, dde + 2.0 * d * dl)
+    return _dd_div(n, ne + e * ge, dd, dde + 2.0 * d * dl)
 
 
 @_elementwise
@@ -1303,52 +1309,59 @@ def mish(x):
 
     PyTorch: ``torch.nn.functional.mish``.
 
-    Trick: the rational form with one ``exp`` of −|x| (no ``tanh`` or ``log``):
-    for x ≥ 0, :math:`x/(1 + 2e^2/(1+2e))` with :math:`e = e^{-x}`; for x < 0,
-    :math:`xP/(P+2)` with :math:`P = e^2 + 2e`, :math:`e = e^{x}`, where P, P + 2
-    and the final product are carried as double-doubles.  Below −700, x·eˣ is
-    formed before eˣ underflows.
+    Trick: no ``tanh`` or ``log``, one ``exp`` of −|x| and one branch-free
+    formula ``A − A·v`` with a small v: for x ≥ 0, A = x and
+    :math:`v = e^2/(e^2 + e + 1/2)` (:math:`e = e^{-x}`); for x < 0,
+    :math:`A = x e^{x}` and :math:`v = e(e+1)/(e^2 + 2e + 2)` (:math:`e = e^{x}`).
+    The roundings inside v are damped by v's smallness except near 0, so on
+    [−1, 0] mish(x)/x is a polynomial instead.  Below −700, x·eˣ is formed
+    before eˣ underflows.
 
     >>> from activations.elementwise import mish
     >>> print(mish([-1.0, 0.0, 1.0]))
     [-0.30340146  0.          0.86509839]
     """
-    xc = np.maximum(x, -800.0)  # mish(-800) is already -0.0; avoids -inf·0
-    b = np.abs(xc)
-    np.exp(np.negative(b, out=b), out=b)
-    d = np.multiply(b, 2.0)
-    d += 1.0
-    out = np.multiply(b, b)
-    out *= 2.0
-    out /= d
-    out += 1.0
-    np.divide(xc, out, out=out)  # x >= 0, e = e^−x: x/(1 + 2e²/(1+2e)) = x·(1+2e)/(1+2e+2e²)
-    idx = np.flatnonzero((xc < 0) & (xc >= -700.0))
-    if idx.size:
-        out.reshape(-1)[idx] = _mish_neg(xc.reshape(-1)[idx], b.reshape(-1)[idx])  # there b = eˣ
-    return _patch(out, xc < -700.0, lambda xs: _mul_exp(xs, xs), xc)
+    xc = np.clip(x, -800.0, 800.0)  # beyond ±800 the tails below take over
+    e = np.abs(xc)
+    np.exp(np.negative(e, out=e), out=e)
+    j = np.empty_like(xc)
+    j[...] = xc < 0.0  # 1 for x < 0, else 0: selects each side's constants without a branch
+    v = np.add(e, j)
+    v *= e  # e(e + 1) for x < 0, e² for x >= 0
+    den = np.add(v, e)
+    j *= 1.5
+    j += 0.5  # 2 for x < 0, 1/2 for x >= 0
+    den += j
+    v /= den
+    np.subtract(2.0, j, out=j)
+    j *= 2.0 / 3.0  # 0 for x < 0, 1 for x >= 0
+    a = np.fmax(e, j, out=j)
+    a *= xc  # A = x·eˣ for x < 0, x for x >= 0
+    v *= a
+    out = np.subtract(a, v, out=v)
+    out = _patch(out, e < _EXP_M700, _mish_tails, x)  # |x| > 700
+    return _patch(out, (xc >= -1.0) & (xc <= 0.0), _mish_small, xc)
 
 
-def _mish_neg(xs, e):
-    """x·P/(P + 2) with P = e² + 2e, e = eˣ, for x < 0: P, P + 2 and the product as hi + lo.
+_EXP_M700 = math.exp(-700.0)
 
-    Fast2Sum suffices for both sums: 2e >= e² for e <= 1, and P < 3 has 2's exponent or less.
-    """
-    sq, sqe = _two_square(e)
-    e *= 2.0
-    p, pl = _fast_two_sum(e, sq)
-    pl += sqe
-    d, t = _fast_two_sum(2.0, p)
-    q = np.divide(p, d, out=p)
-    t += pl
-    t *= q
-    np.subtract(pl, t, out=t)
-    t /= d  # tanh(softplus(x)) = q + t, t = (pl − q·(de + pl))/d
-    y, ye = _two_prod(xs, q)
-    t *= xs
-    ye += t
-    y += ye
-    return y
+
+def _mish_tails(xs):
+    """mish for |x| > 700: x itself above, x·eˣ (formed before eˣ underflows) below."""
+    out = xs.copy()
+    neg = xs < 0
+    xn = np.maximum(xs[neg], -800.0)  # mish(−800) is already −0.0; avoids −inf·0
+    out[neg] = _mul_exp(xn, xn)
+    return out
+
+
+def _mish_small(xs):
+    """mish on [−1, 0]: x·Q(2x + 1), Q the polynomial _MISH_RATIO for tanh(softplus(x))."""
+    s = np.multiply(xs, 2.0)
+    s += 1.0
+    q = _horner(_MISH_RATIO, s)
+    q *= xs
+    return q
 
 
 @_elementwise
@@ -1393,10 +1406,7 @@ def mish_grad(x):
     t /= q2
     t += 1.0
     # for x < 0 the windows below replace [−1.5, 0)
-    idx = np.flatnonzero((xc < -1.5) & (xc >= -700.0))
-    if idx.size:
-        t.reshape(-1)[idx] = _mish_grad_neg(xc.reshape(-1)[idx], b.reshape(-1)[idx])  # there b = eˣ
-    out = t
+    out = _patch(t, (xc < -1.5) & (xc >= -700.0), _mish_grad_neg, xc, b)  # there b = eˣ
     out = _patch(out, xc < -700.0, lambda xs: _mul_exp(1.0 + xs, xs), xc)
     return _windows(out, x, _WINDOWS["mish"])
 
@@ -1757,6 +1767,16 @@ _TANHSHRINK_RATIO = (
     -6.147086229086667e-09, 1.9250278058310845e-09, -6.238290021138901e-10,
     1.9535892785605769e-10, -4.645225620003546e-11, 1.4547036025870876e-11,
     -1.0446182790732857e-11, 3.271337278758641e-12,
+)
+
+# mish(x)/x = tanh(softplus(x)) for −1 <= x <= 0: polynomial in s = 2x + 1 ∈ [−1, 1].
+_MISH_RATIO = (
+    0.44148754930346, 0.1519768713899478, 0.010984140611631256,
+    -0.0037262002189168307, -0.0008066867078890802, 4.5906236744824554e-05,
+    3.6775015168090084e-05, 2.9369476975458165e-06, -1.056206432786724e-06,
+    -2.5592703770503707e-07, 7.550123829084097e-09, 1.1166500601185161e-08,
+    1.2033365271065048e-09, -2.821788416884623e-10, -8.539327205385834e-11,
+    -1.6674549202431643e-13, 3.049902728902381e-12, 3.5489141948336486e-13,
 )
 
 # f'(x) = (x − r)·Q(s) on [lo, hi), s = (x − centre)/half-width, r = r_hi + r_lo the zero of f'.
