@@ -524,3 +524,76 @@ def test_kl_divergence_blocks_give_the_same_bits():
     q[0] /= q[0].sum()
     np.testing.assert_array_equal(I._kl_terms_blocked(p, q, block=4096), I._kl_terms(p, q))
     np.testing.assert_array_equal(I.kl_divergence(p, q), np.array([I.kl_divergence(r, s) for r, s in zip(p, q)]))
+
+
+def test_kl_tables_are_correctly_rounded_and_round_towards_one():
+    from activations import information as I
+
+    g, big_a, base = I._kl_tables()
+    assert np.isnan(g[0]) and np.isnan(g[-1]) and np.isnan(big_a[0]) and np.isnan(big_a[-1])
+    cells = np.arange(1, g.size - 1)
+    starts = ((cells.astype(np.int64) << I._KL_SHIFT) + base).view(np.float64)  # each cell's lower end
+    width = np.spacing(starts) * 2.0 ** (52 - I._KL_BITS)
+    assert starts[0] == 2.0 ** -I._KL_RANGE and starts[-1] + width[-1] == 2.0 ** I._KL_RANGE
+    expect = np.where(starts < 1, starts + width, starts)  # the end nearer to 1
+    np.testing.assert_array_equal(big_a[1:-1], expect)
+    near_one = int(np.argmin(np.abs(big_a[1:-1] - 1))) + 1
+    for i in RNG.choice(cells, 300, replace=False).tolist() + [1, g.size - 2, near_one - 1, near_one]:
+        a = M(big_a[i]) - 1
+        assert g[i] == float(a - mpmath.log1p(a)), i
+
+
+def kl_term_exact(p, q):
+    return float(M(p) * mpmath.log(M(p) / M(q)) - M(p) + M(q))
+
+
+def test_kl_terms_within_three_ulp_across_cells_edges_and_the_far_range():
+    from activations import information as I
+
+    n = 1500
+    p = 10.0 ** RNG.uniform(-12, 0, n)
+    g, big_a, base = I._kl_tables()
+    edges = big_a[RNG.integers(1, g.size - 1, n // 3)]  # ratios just on either side of a cell end
+    ratio = np.concatenate([
+        np.exp(RNG.normal(0, 2, n // 3)), 1 + RNG.normal(0, 1e-4, n // 6),
+        edges[: n // 6] * (1 + RNG.uniform(-4e-16, 4e-16, n // 6)), 10.0 ** RNG.uniform(-12, 12, n // 3)])
+    ratio = np.concatenate([ratio, edges[n // 6:]])[:n]
+    q = p * ratio
+    t = I._kl_terms(p, q)
+    truth = np.array([kl_term_exact(a, b) for a, b in zip(p, q)])
+    ulps = np.abs(t - truth) / np.spacing(truth)
+    assert ulps.max() <= 3.0, (ulps.max(), q[np.argmax(ulps)] / p[np.argmax(ulps)])
+
+
+def test_kl_terms_special_values():
+    from activations import information as I
+
+    p = np.array([0.0, 0.0, 0.5, 1e-320, 0.5, 1e-300, 0.3])
+    q = np.array([0.2, 0.0, 0.0, 0.5, 1e-320, 0.3, 1e-300])
+    t = I._kl_terms(p, q)
+    assert t[0] == 0.2 and t[1] == 0.0 and t[2] == np.inf
+    for i in range(3, 7):
+        assert abs(t[i] - kl_term_exact(p[i], q[i])) <= 2 * np.spacing(t[i]), i
+
+
+def test_kl_divergence_fused_and_general_paths_agree_and_validate():
+    P = RNG.dirichlet(np.ones(300), 40)
+    Q = RNG.dirichlet(np.ones(300), 40)
+    Q[:5] = P[:5] * (1 + RNG.normal(0, 1e-6, (5, 300)))
+    Q[:5] /= Q[:5].sum(axis=1, keepdims=True)
+    P[6, :10] = 0.0
+    P[6] /= P[6].sum()
+    fused = kl_divergence(P, Q)
+    general = kl_divergence(P.T.copy(), Q.T.copy(), axis=0)
+    for i in (0, 1, 6, 7, 39):
+        truth = KL_exact(P[i], Q[i])
+        assert ulp(fused[i], truth) <= 2.5 and ulp(general[i], truth) <= 2.5
+    # the fast checks defer to the exact ones: a sum off by more than tol/2 but within tol passes
+    p = np.full(4, 0.25) + np.array([1e-8, 0, 0, 0])
+    assert kl_divergence(p, np.full(4, 0.25)) >= 0
+    # equal negative entries leave every term finite: the minimum check must catch them
+    bad = np.array([0.6, 0.6, -0.2])
+    with pytest.raises(ValueError, match="^kl_divergence: probabilities must be >= 0"):
+        kl_divergence(bad, bad)
+    with pytest.raises(ValueError, match="^kl_divergence: probabilities must be >= 0, got q"):
+        kl_divergence([0.5, 0.5, 0.0], [0.6, 0.6, -0.2])
