@@ -443,3 +443,45 @@ def test_large_inputs_are_evaluated_in_blocks_with_the_same_bits(T, axis, monkey
     monkeypatch.setattr(A, "_BLOCK", 10**9)
     for f, got in zip(fs, blocked):
         np.testing.assert_array_equal(got, f(X, axis, temperature=T))
+
+
+@pytest.mark.parametrize("T", [0.7, 1 / 3, 0.75, 3.0, 123.456])
+@pytest.mark.parametrize("with_err", [False, True])
+def test_fused_exp_of_x_over_T_matches_the_two_pass_version(T, with_err):
+    import activations.along_axis as A
+
+    rng = np.random.default_rng(11)
+    h = rng.normal(0, 30, 70_001)  # three blocks, the last one short
+    lo = rng.normal(0, 1, h.size) * np.spacing(h) if with_err else None
+    with np.errstate(all="ignore"):
+        fused = A._exp_div(h.copy(), None if lo is None else lo.copy(), T)
+        q, l = A._div_exact(h.copy(), None if lo is None else lo.copy(), T)
+        np.testing.assert_array_equal(fused, A._exp_corrected(q, l, False))
+
+
+@pytest.mark.parametrize("T", [0.7, 1 / 3, 0.75, 10.0, 1e-5])
+def test_remainder_of_x_over_T_is_recovered(T):
+    from fractions import Fraction
+
+    import activations.along_axis as A
+
+    h = np.random.default_rng(12).normal(0, 50, 2000)
+    h[:3] = [0.0, 1e-300, -7e5]
+    l = h.copy()
+    with np.errstate(all="ignore"):  # as in softmax: 1e-300 * T's head underflows harmlessly
+        q = A._div_rem(l, None, T)
+    for hi, qi, li in zip(h, q, l):
+        truth = Fraction(hi) / Fraction(T) - Fraction(qi)  # what q missed, exactly: < ulp(q)
+        assert abs(truth) <= Fraction(np.spacing(abs(qi)))
+        # exp(q)(1 + l) needs l to far below ulp(q) only: the rounded q*tl limits it to ~2**-26 ulp
+        assert abs(Fraction(li) - truth) <= Fraction(np.spacing(abs(qi))) * Fraction(1, 2**24) + Fraction(2.0**-1074)
+
+
+def test_scratch_arrays_are_aligned_and_separate():
+    from activations._checks import scratch
+
+    arrs = scratch(4, 1001)
+    for i, a in enumerate(arrs):
+        assert a.shape == (1001,) and a.dtype == np.float64 and a.ctypes.data % 64 == 0
+        a[:] = i
+    assert [a[0] for a in arrs] == [0.0, 1.0, 2.0, 3.0] and all((a == a[0]).all() for a in arrs)

@@ -41,9 +41,9 @@ Where the accuracy comes from
 4. *Temperature.* ``x / T`` is rounded too; its rounding error is recovered exactly (the
    remainder ``x - q T`` via Dekker's split) and folded in like ``err`` above, so
    ``softmax(x, temperature=T)`` is within 4 ulp of the softmax of the exact real numbers
-   ``x / T``. A power-of-two ``T`` divides exactly; other values cost about twice as much
-   as ``T = 1`` (measured with ``T = 0.7`` on 1e6 logits: 2.3 times the naive
-   ``exp(x / T) / sum``).
+   ``x / T``. A power-of-two ``T`` divides exactly; other values cost ten more array
+   passes, done with ``exp`` in cache-sized blocks (``benchmarks/bench_axis.py`` measures
+   them against the naive ``exp(x / T) / sum``).
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import BLOCK, as_float_array, check_param, map_blocks
+from ._checks import BLOCK, as_float_array, check_param, map_blocks, scratch
 
 __all__ = [
     "softmax",
@@ -65,6 +65,7 @@ __all__ = [
 ]
 
 _SPLIT = 134217729.0  # 2**27 + 1: Dekker's constant, splits a double into two 26-bit halves
+_HEAD_MASK = ~((1 << 26) - 1)  # clears a double's 26 low mantissa bits: 27 significant bits stay
 # Without the shift, exp(x) must neither overflow in a sum nor lose precision as a subnormal.
 _DIRECT_MAX = 600.0
 #: Block size of the multi-pass elementwise steps (the exact x/T, exp(s)(1 + err)).
@@ -142,11 +143,11 @@ def _split_scalar(t: float):
 def _div_exact(h, lo, T: float):
     """``(h + lo) / T`` as ``q + l`` (``q = fl(h/T)``, ``|l| <~ 1.5 ulp(q)``); overwrites ``h``, ``lo``.
 
-    The remainder ``h - q*T`` is a double. With Dekker's split ``T = th + tl`` and
-    ``q = qh + ql`` (26-bit halves), subtracting the exact products ``qh*th`` and ``ql*th``
-    one at a time and then the rounded ``q*tl`` computes it without error when ``tl = 0``
-    and to ``2**-26`` of itself otherwise: far more than the correction ``l`` needs (it
-    changes ``exp`` by at most ``|q| ulp``). ``lo`` may be None (meaning 0).
+    The remainder ``h - q*T`` is a double. With Dekker's split ``T = th + tl`` (26-bit
+    head) and ``q = qh + ql`` (27 + 26 bits), subtracting the exact products ``qh*th`` and
+    ``ql*th`` one at a time and then the rounded ``q*tl`` computes it without error when
+    ``tl = 0`` and to ``2**-26`` of itself otherwise: far more than the correction ``l``
+    needs (it changes ``exp`` by at most ``|q| ulp``). ``lo`` may be None (meaning 0).
     """
     mant, _ = math.frexp(T)
     if mant == 0.5 and 2.0**-1000 <= T <= 2.0**1000:
@@ -155,40 +156,59 @@ def _div_exact(h, lo, T: float):
         if lo is not None:
             lo *= inv
         return h, lo
-    if not 2.0**-900 <= T <= 2.0**900:  # Dekker's split would overflow; keep the plain quotient
+    if not _dekker_ok(T):  # Dekker's split would overflow; keep the plain quotient
         if lo is not None:
             lo /= T
         return h / T, lo
     if lo is None:
-        return map_blocks(lambda hb: _div_dekker(hb, None, T), h, block=_BLOCK), h
-    return map_blocks(lambda hb, lb: _div_dekker(hb, lb, T), h, lo, block=_BLOCK), h
+        return map_blocks(lambda hb: _div_rem(hb, None, T), h, block=_BLOCK), h
+    return map_blocks(lambda hb, lb: _div_rem(hb, lb, T), h, lo, block=_BLOCK), h
 
 
-def _div_dekker(h, lo, T: float):
-    """``q = fl(h/T)``; ``h`` becomes ``l`` with ``(h + lo)/T = q + l`` (see :func:`_div_exact`)."""
-    q = h / T
+def _dekker_ok(T: float) -> bool:
+    """Whether ``T`` is neither a power of two (exact scaling) nor too large or small to split."""
+    return math.frexp(T)[0] != 0.5 and 2.0**-900 <= T <= 2.0**900
+
+
+def _div_rem(h, lo, T: float, q=None, a=None, b=None):
+    """``q = fl(h/T)``; ``h`` becomes ``l`` with ``(h + lo)/T = q + l`` (see :func:`_div_exact`).
+
+    ``q, a, b``: optional scratch arrays of ``h``'s size (``q`` is returned).
+    """
     th, tl = _split_scalar(T)
-    qh = np.multiply(q, _SPLIT)
-    ql = np.subtract(qh, q)
-    qh -= ql
-    np.subtract(q, qh, out=ql)
-    if tl == 0.0:  # T has at most 26 significant bits (3, 0.75, 10, ...): two products
-        qh *= th
-        h -= qh
-        ql *= th
-        h -= ql
-    else:  # q*tl is rounded, but its error is 2**-26 times smaller than the remainder's
-        qh *= th
-        h -= qh
-        ql *= th
-        h -= ql
-        np.multiply(q, tl, out=ql)
-        h -= ql
+    q = np.divide(h, T, out=q)
+    a = np.bitwise_and(q.view(np.int64), _HEAD_MASK, out=None if a is None else a.view(np.int64)).view(np.float64)
+    b = np.subtract(q, a, out=b)  # q = a + b exactly: 27 + 26 significant bits
+    a *= th  # exact: 27 + 26 bits
+    h -= a  # exact (Sterbenz: q*th is within 2**-25 of h)
+    b *= th
+    h -= b
+    if tl != 0.0:  # q*tl is rounded, but its error is 2**-26 times smaller than the remainder's
+        np.multiply(q, tl, out=b)
+        h -= b
     # h is now h - q*T (exactly, or for T with more than 26 bits to 2**-26 of itself)
     if lo is not None:
         h += lo
-    h /= T  # l: what the quotient q missed; q + l need not be normalised for exp(q)(1 + l)
+    h *= 1.0 / T  # l: what the quotient q missed (needed to ~2**-11 of itself only)
     return q
+
+
+def _exp_div(h, lo, T: float):
+    """``exp((h + lo)/T)`` into ``h`` (C-contiguous), as ``exp(q)(1 + l)`` from :func:`_div_rem`,
+    one cache-sized block at a time: the same numbers as :func:`_div_exact` then
+    :func:`_exp_corrected`, without the round trip of ``q`` and ``l`` through memory."""
+    hf = h.reshape(-1)
+    lf = None if lo is None else lo.reshape(-1)
+    n = min(_BLOCK, hf.size)
+    q, a, b = scratch(3, n)
+    for i in range(0, hf.size, _BLOCK):
+        hb = hf[i:i + _BLOCK]
+        m = hb.size
+        e = _div_rem(hb, None if lf is None else lf[i:i + _BLOCK], T, q[:m], a[:m], b[:m])
+        np.exp(e, out=e)
+        hb *= e
+        hb += e
+    return h
 
 
 def _safe_scaled_diff(w, m, T: float):
@@ -217,6 +237,10 @@ def _extract_sum(t, axis: int, tmax):
     summation", 2008). ``t`` is left unchanged.
     """
     sig = _sigma(t.shape[axis], tmax)
+    n = t.shape[axis]
+    if axis == t.ndim - 1 and t.flags.c_contiguous and 0 < n <= _BLOCK and t.size > 2 * _BLOCK:
+        total, rest = _extract_rows(t.reshape(-1, n), sig.reshape(-1, 1))
+        return np.where(sig == 0.0, total.reshape(sig.shape), (total + rest).reshape(sig.shape))
     q = t + sig
     q -= sig
     total = np.sum(q, axis=axis, keepdims=True)
@@ -224,6 +248,24 @@ def _extract_sum(t, axis: int, tmax):
     rest = np.sum(q, axis=axis, keepdims=True)
     # sigma = 0 marks slices with inf/NaN, summed plainly (their remainders are NaN)
     return np.where(sig == 0.0, total, total + rest)
+
+
+def _extract_rows(t2, sig2):
+    """:func:`_extract_sum`'s two row sums for a C-contiguous (m, n) ``t2``, in blocks of
+    rows that stay in cache (the same pairwise sums, so the same bits)."""
+    m, n = t2.shape
+    k = max(1, _BLOCK // n)
+    (q,) = scratch(1, min(m, k) * n)
+    total, rest = np.empty((m, 1)), np.empty((m, 1))
+    for i in range(0, m, k):
+        tb, sb = t2[i:i + k], sig2[i:i + k]
+        qb = q[:tb.size].reshape(tb.shape)
+        np.add(tb, sb, out=qb)
+        qb -= sb
+        np.sum(qb, axis=1, keepdims=True, out=total[i:i + k])
+        np.subtract(tb, qb, out=qb)
+        np.sum(qb, axis=1, keepdims=True, out=rest[i:i + k])
+    return total, rest
 
 
 class _Terms(NamedTuple):
@@ -277,6 +319,10 @@ def _terms(w, axis: int, T: float, keep: bool = False, owned: bool = True) -> _T
         h, err = (w if clean and owned else w.copy()), None
     else:
         h, err = _exact_diff(w, c, 1 if cmin >= 0.0 else -1 if cmax <= 0.0 else 0)
+    if T != 1.0 and clean and not keep and _dekker_ok(T) and h.flags.c_contiguous \
+            and (err is None or err.flags.c_contiguous):
+        e = _exp_div(h, err, T)
+        return _Terms(e, np.take_along_axis(e, k, axis=axis), k, m, None, None, bad)
     if T != 1.0:
         h, err = _div_exact(h, err, T)
     if not clean:

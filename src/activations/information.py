@@ -32,7 +32,7 @@ from decimal import Decimal, localcontext
 
 import numpy as np
 
-from ._checks import BLOCK, check_param, map_blocks
+from ._checks import BLOCK, check_param, map_blocks, scratch
 from .along_axis import (
     _axis,
     _extract_sum,
@@ -307,14 +307,14 @@ def _kl_terms(p, q):
     ratios spread over the table and far beyond it)."""
     pf, qf = np.ravel(p), np.ravel(q)
     with np.errstate(all="ignore"):
-        t = _kl_kernel(pf, qf, np.empty(pf.size), [np.empty(pf.size) for _ in range(5)])
+        t = _kl_kernel(pf, qf, np.empty(pf.size), scratch(5, pf.size))
         return _kl_fix(t, pf, qf).reshape(np.shape(p))
 
 
 def _kl_terms_blocked(p, q, block=BLOCK):
     """:func:`_kl_terms` in cache-sized blocks: its ~27 passes stay in cache (same bits, ~2x faster)."""
     p, q = np.ascontiguousarray(p), np.ascontiguousarray(q)
-    work = [np.empty(min(max(2 * block, 1), p.size)) for _ in range(5)]  # map_blocks: <= 2 blocks whole
+    work = scratch(5, min(max(2 * block, 1), p.size))  # map_blocks: <= 2 blocks whole
 
     def terms(pb, qb):
         pf, qf = pb.reshape(-1), qb.reshape(-1)
@@ -332,8 +332,7 @@ def _kl_rows(p2, q2):
     m, n = p2.shape
     k = max(1, BLOCK // (2 * n))  # ~16k values: 9 arrays of that size stay in L2
     size = min(m, k) * n
-    work = [np.empty(size) for _ in range(5)]
-    terms = np.empty(size)
+    terms, *work = scratch(6, size)
     sums, sum_p, sum_q = np.empty(m), np.empty(m), np.empty(m)
     ones = np.ones(n)
     lows = []
