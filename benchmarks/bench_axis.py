@@ -11,6 +11,9 @@ logits of the tests: [1000, 1001, 1002], [-1000, -1000], [1e308, 0], [40, 0], [0
 [1e-300, 0], seeded N(0, 10) vectors of length 10 and 1000; for the information functions
 Dirichlet pairs, nearly equal pairs and tiny probabilities). "inf" means a NaN, an infinity
 or a 0 where the exact value is finite and nonzero. PyTorch is used if ``import torch`` works.
+
+Like ``bench_elementwise.py``, the script re-executes itself once with glibc's heap
+trimming off (``benchmarks/_heap.py``); ``--no-heap-pinning`` keeps the default.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
 import activations.along_axis as ax  # noqa: E402
 import activations.information as info  # noqa: E402
+from _heap import describe, pin_heap  # noqa: E402
 from oracle import ulp_error  # noqa: E402
 
 try:  # optional
@@ -337,10 +341,11 @@ def fmt_ulp(v):
 
 
 def main():
+    pin_heap(__file__, sys.argv[1:])
     copy = lambda: np.copy(X)  # noqa: E731
     print(f"NumPy {np.__version__}, SciPy {sp.__name__ and __import__('scipy').__version__}, "
           f"PyTorch {'not installed' if torch is None else torch.__version__}; "
-          f"x: (1000, 1000) float64 along the last axis\n")
+          f"x: (1000, 1000) float64 along the last axis; {describe()}\n")
     print("| function | time / naive | time / np.copy | ulp ours | ulp naive | ulp max-shifted | ulp SciPy | ulp PyTorch |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in ROWS_SPEC:

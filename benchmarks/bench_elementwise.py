@@ -40,6 +40,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "src"))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 
 import activations.elementwise as E  # noqa: E402
+from _heap import describe, pin_heap  # noqa: E402
 import test_elementwise as T  # noqa: E402  (mpmath references REF, truth(), ulps())
 
 try:
@@ -167,17 +168,6 @@ def best_ms(fns, x, repeat):
     return [1e3 * t for t in best]
 
 
-HEAP_ENV = {"MALLOC_TRIM_THRESHOLD_": str(2**31 - 1), "MALLOC_MMAP_THRESHOLD_": str(2**25)}
-
-
-def _pin_heap(argv):
-    """Re-run this script with glibc's heap trimming off (see the module docstring)."""
-    if sys.platform.startswith("linux") and "--no-heap-pinning" not in argv and \
-            any(os.environ.get(k) != v for k, v in HEAP_ENV.items()):
-        os.execve(sys.executable, [sys.executable, os.path.abspath(__file__), *argv],
-                  {**os.environ, **HEAP_ENV})
-
-
 def fmt_ulp(u):
     if u is None:
         return "–"
@@ -194,14 +184,13 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="timing only, no mpmath accuracy columns")
     ap.add_argument("--no-heap-pinning", action="store_true", help="keep glibc's default heap trimming")
     args = ap.parse_args(argv)
-    _pin_heap(sys.argv[1:] if argv is None else argv)
+    pin_heap(__file__, sys.argv[1:] if argv is None else argv)
 
     x = np.random.default_rng(20240601).normal(0.0, 5.0, args.n)
     xs = accuracy_grid()
     t_copy = best_ms([np.copy], x, args.repeat)[0]
-    pinned = all(os.environ.get(k) == v for k, v in HEAP_ENV.items())
     print(f"n = {args.n:,} float64 values from N(0, 5²); np.copy takes {t_copy:.2f} ms; "
-          f"heap trimming {'off' if pinned else 'on (glibc default)'}; "
+          f"{describe()}; "
           f"PyTorch {'available' if torch is not None else 'not installed'}.\n")
     head = "| function | ours (ms) | ours / naive | ours / copy |"
     if not args.quick:

@@ -170,45 +170,46 @@ def _dekker_ok(T: float) -> bool:
     return math.frexp(T)[0] != 0.5 and 2.0**-900 <= T <= 2.0**900
 
 
-def _div_rem(h, lo, T: float, q=None, a=None, b=None):
-    """``q = fl(h/T)``; ``h`` becomes ``l`` with ``(h + lo)/T = q + l`` (see :func:`_div_exact`).
-
-    ``q, a, b``: optional scratch arrays of ``h``'s size (``q`` is returned).
-    """
+def _div_rem(h, lo, T: float, q=None, a=None, b=None, rem=None):
+    """``q = fl(h/T)``; ``rem`` (default: ``h`` itself) becomes ``l`` with ``(h + lo)/T = q + l``
+    (see :func:`_div_exact`). ``q, a, b, rem``: optional scratch arrays of ``h``'s size."""
     th, tl = _split_scalar(T)
-    q = np.divide(h, T, out=q)
+    q = np.multiply(h, 1.0 / T, out=q)  # any q near h/T will do: l takes up the rest
     a = np.bitwise_and(q.view(np.int64), _HEAD_MASK, out=None if a is None else a.view(np.int64)).view(np.float64)
     b = np.subtract(q, a, out=b)  # q = a + b exactly: 27 + 26 significant bits
     a *= th  # exact: 27 + 26 bits
-    h -= a  # exact (Sterbenz: q*th is within 2**-25 of h)
+    rem = np.subtract(h, a, out=h if rem is None else rem)  # exact (Sterbenz: q*th is within 2**-25 of h)
     b *= th
-    h -= b
+    rem -= b
     if tl != 0.0:  # q*tl is rounded, but its error is 2**-26 times smaller than the remainder's
         np.multiply(q, tl, out=b)
-        h -= b
-    # h is now h - q*T (exactly, or for T with more than 26 bits to 2**-26 of itself)
+        rem -= b
+    # rem is now h - q*T (exactly, or for T with more than 26 bits to 2**-26 of itself)
     if lo is not None:
-        h += lo
-    h *= 1.0 / T  # l: what the quotient q missed (needed to ~2**-11 of itself only)
+        rem += lo
+    rem *= 1.0 / T  # l: what the quotient q missed (needed to ~2**-11 of itself only)
     return q
 
 
-def _exp_div(h, lo, T: float):
-    """``exp((h + lo)/T)`` into ``h`` (C-contiguous), as ``exp(q)(1 + l)`` from :func:`_div_rem`,
-    one cache-sized block at a time: the same numbers as :func:`_div_exact` then
-    :func:`_exp_corrected`, without the round trip of ``q`` and ``l`` through memory."""
-    hf = h.reshape(-1)
+def _exp_div(h, lo, T: float, out=None):
+    """``exp((h + lo)/T)`` into ``out`` (default: ``h``; both C-contiguous), as ``exp(q)(1 + l)``
+    from :func:`_div_rem`, one cache-sized block at a time: the same numbers as
+    :func:`_div_exact` then :func:`_exp_corrected`, without the round trip of ``q`` and ``l``
+    through memory. ``h`` is read only when ``out`` is another array."""
+    out = h if out is None else out
+    hf, of = h.reshape(-1), out.reshape(-1)
     lf = None if lo is None else lo.reshape(-1)
     n = min(_BLOCK, hf.size)
-    q, a, b = scratch(3, n)
+    q, a, b, rem = scratch(4, n)
     for i in range(0, hf.size, _BLOCK):
         hb = hf[i:i + _BLOCK]
         m = hb.size
-        e = _div_rem(hb, None if lf is None else lf[i:i + _BLOCK], T, q[:m], a[:m], b[:m])
+        e = _div_rem(hb, None if lf is None else lf[i:i + _BLOCK], T, q[:m], a[:m], b[:m], rem[:m])
         np.exp(e, out=e)
-        hb *= e
-        hb += e
-    return h
+        ob = of[i:i + _BLOCK]
+        np.multiply(rem[:m], e, out=ob)
+        ob += e
+    return out
 
 
 def _safe_scaled_diff(w, m, T: float):
@@ -255,13 +256,14 @@ def _extract_rows(t2, sig2):
     rows that stay in cache (the same pairwise sums, so the same bits)."""
     m, n = t2.shape
     k = max(1, _BLOCK // n)
-    (q,) = scratch(1, min(m, k) * n)
+    q, fill = scratch(2, min(m, k) * n)
     total, rest = np.empty((m, 1)), np.empty((m, 1))
     for i in range(0, m, k):
         tb, sb = t2[i:i + k], sig2[i:i + k]
-        qb = q[:tb.size].reshape(tb.shape)
-        np.add(tb, sb, out=qb)
-        qb -= sb
+        qb, fb = q[:tb.size].reshape(tb.shape), fill[:tb.size].reshape(tb.shape)
+        np.copyto(fb, sb)  # one broadcast pass: ops with a (k, 1) operand are ~2.5x slower
+        np.add(tb, fb, out=qb)
+        qb -= fb
         np.sum(qb, axis=1, keepdims=True, out=total[i:i + k])
         np.subtract(tb, qb, out=qb)
         np.sum(qb, axis=1, keepdims=True, out=rest[i:i + k])
@@ -299,7 +301,7 @@ def _shifts(w, axis: int, m, finite, T: float):
 def _terms(w, axis: int, T: float, keep: bool = False, owned: bool = True) -> _Terms:
     """The exponentials behind softmax, for a float64 ``w`` with a non-empty axis.
 
-    ``w`` is used as a work buffer unless ``owned=False`` (then ``keep`` must be True).
+    ``w`` is used as a work buffer unless ``owned=False`` (then it is only read).
     ``keep=True`` (log_softmax) also returns ``s`` and ``err`` with ``(x - c)/T == s + err``.
     """
     k = np.argmax(w, axis=axis, keepdims=True)  # NaN wins argmax, so m is NaN for NaN slices
@@ -310,17 +312,20 @@ def _terms(w, axis: int, T: float, keep: bool = False, owned: bool = True) -> _T
     cmax, cmin = np.max(c), np.min(c)
     if cmax == 0.0 and cmin == 0.0 and T == 1.0:
         # the common case: plain exp(x), no shift, nothing rounded before exp
-        e = np.exp(w, out=None if keep else w)
+        e = np.exp(w, out=w if owned and not keep else None)
         return _Terms(e, np.take_along_axis(e, k, axis=axis), k, m, w if keep else None, None, bad)
     # w is needed again only to repair overflowed or -inf differences: can any occur?
     wmin = np.min(w)
     clean = bool(np.isfinite(wmin) and (max(cmax, 0.0) - wmin) / T < 1e300)
+    fuse = T != 1.0 and clean and not keep and _dekker_ok(T)  # exp(x/T) in one blocked pass
     if cmax == 0.0 and cmin == 0.0:
+        if fuse and w.flags.c_contiguous:
+            e = _exp_div(w, None, T, out=None if owned else np.empty(w.shape))
+            return _Terms(e, np.take_along_axis(e, k, axis=axis), k, m, None, None, bad)
         h, err = (w if clean and owned else w.copy()), None
     else:
         h, err = _exact_diff(w, c, 1 if cmin >= 0.0 else -1 if cmax <= 0.0 else 0)
-    if T != 1.0 and clean and not keep and _dekker_ok(T) and h.flags.c_contiguous \
-            and (err is None or err.flags.c_contiguous):
+    if fuse and h.flags.c_contiguous and (err is None or err.flags.c_contiguous):
         e = _exp_div(h, err, T)
         return _Terms(e, np.take_along_axis(e, k, axis=axis), k, m, None, None, bad)
     if T != 1.0:
@@ -370,14 +375,14 @@ def _nan_slices(out, bad):
     return out
 
 
-def _softmax(w, axis: int, T: float, mode: str = "abs"):
+def _softmax(w, axis: int, T: float, mode: str = "abs", owned: bool = True):
     """Softmax of the float64 array ``w`` (used as work space); returns (p, terms, S', S).
 
     ``S = top + S'`` is the sum of the exponentials, ``top`` the largest, so the largest
     probability is ``top/S`` and one minus it ``S'/S``, without cancellation.
     ``mode="rel"`` makes ``S'`` accurate relative to itself (see :func:`_rest_sum`).
     """
-    t = _terms(w, axis, T)
+    t = _terms(w, axis, T, owned=owned)
     rest = _rest_sum(t.e, t.k, t.top, axis, mode)
     total = t.top + rest
     p = np.divide(t.e, total, out=t.e)
@@ -410,9 +415,10 @@ def _log_softmax(w, axis: int, T: float):
     return _nan_slices(_log_probs(t, L, axis), t.bad)
 
 
-def _prepare(x, axis, fname: str, temperature=None):
-    """Validate; return (float64 work array, output dtype, axis, T)."""
-    w, dtype = _work(x, fname)
+def _prepare(x, axis, fname: str, temperature=None, copy: bool = True):
+    """Validate; return (float64 work array, output dtype, axis, T). With ``copy=False`` a
+    float64 ndarray comes back as it is: read it, never write to it."""
+    w, dtype = (_work if copy else _read)(x, fname)
     ax = _axis(axis, w.ndim, fname)
     T = 1.0 if temperature is None else check_param(temperature, fname, "temperature", positive=True)
     return w, dtype, ax, T
@@ -443,11 +449,11 @@ def softmax(x, axis: int = -1, temperature: float = 1.0):
     >>> print(softmax([1000.0, 1001.0, 1002.0], temperature=2.0))
     [0.18632372 0.30719589 0.50648039]
     """
-    w, dtype, ax, T = _prepare(x, axis, "softmax", temperature)
+    w, dtype, ax, T = _prepare(x, axis, "softmax", temperature, copy=False)
     if w.size == 0:
-        return _finish(w, dtype)
+        return _finish(w.copy(), dtype)
     with np.errstate(all="ignore"):
-        p = _softmax(w, ax, T)[0]
+        p = _softmax(w, ax, T, owned=False)[0]
         return _finish(p, dtype)
 
 
