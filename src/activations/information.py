@@ -215,7 +215,7 @@ _KL_BITS = 10
 _KL_SHIFT = 52 - _KL_BITS
 _KL_RANGE = 16  # the table covers 2**-16 <= q/p < 2**16; beyond it the terms cancel little
 _KL_SPLIT = ~((1 << (_KL_BITS + 1)) - 1)  # clears the 11 low mantissa bits: p_hi has 42
-_KL_W = (2.0 / 5.0, 2.0 / 3.0)
+_KL_W = (1.0 / 80.0, 1.0 / 12.0)  # w (2/3 + 2w/5) / 2 as a polynomial in 4w = (2s)**2
 
 
 def _bits(x: float) -> int:
@@ -252,10 +252,10 @@ def _kl_kernel(p, q, out, work):
     arrays of the same size. NaN where q/p is outside the table (incl. p = 0 or q = 0)."""
     g_tab, a_tab, base = _kl_tables()
     r, big_a, x, y, z = work
-    ri, xi = r.view(np.int64), x.view(np.int64)
+    ri, ru, xi = r.view(np.int64), r.view(np.uint64), x.view(np.int64)
     np.divide(q, p, out=r)
-    ri -= base
-    ri >>= _KL_SHIFT  # the cell of r
+    ru -= np.uint64(base)  # unsigned: q/p below the table (or negative) wraps to a huge cell
+    ru >>= np.uint64(_KL_SHIFT)  # the cell of r
     np.take(g_tab, ri, mode="clip", out=out)  # g(a)
     np.take(a_tab, ri, mode="clip", out=big_a)  # A = 1 + a
     np.bitwise_and(p.view(np.int64), _KL_SPLIT, out=xi)  # p_hi
@@ -264,18 +264,17 @@ def _kl_kernel(p, q, out, work):
     y *= big_a
     np.subtract(q, x, out=x)
     x -= y  # N = q - A p, exact
-    np.multiply(q, 2.0, out=y)
-    y -= x  # q + A p
-    np.divide(x, y, out=y)  # s
-    np.square(y, out=z)  # w
-    np.multiply(z, _KL_W[0], out=r)
-    r += _KL_W[1]
-    r *= z
-    big_a *= 2.0
-    big_a -= 2.0  # 2a
-    big_a -= r
+    np.multiply(x, 0.5, out=z)  # N/2
+    np.subtract(q, z, out=y)
+    np.divide(x, y, out=y)  # 2s = N/(q - N/2)
+    np.square(y, out=r)  # 4w
+    np.multiply(r, _KL_W[0], out=x)
+    x += _KL_W[1]
+    x *= r  # w (2/3 + 2w/5) / 2
+    big_a -= 1.0  # a
+    big_a -= x
     big_a *= p
-    big_a += x
+    big_a += z
     big_a *= y
     out *= p
     out += big_a
