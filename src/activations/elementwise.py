@@ -99,6 +99,7 @@ _GT_C3 = (0.07135481627260025, -6.175149918155315e-19)  # 2·√(2/π)·0.044715
 _LN2_HI = 6.93147180369123816490e-01  # ln 2 to 32 bits, so 64·_LN2_HI is exact
 _LN2_LO = 1.90821492927058770002e-10  # ln 2 − _LN2_HI
 _SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitting constant for float64
+_TOP17 = np.int64(-(1 << 36))  # keeps a float64's sign, exponent and top 17 significant bits
 
 
 # --------------------------------------------------------------------------
@@ -628,7 +629,8 @@ def tanhshrink(x):
     Trick: near 0 the subtraction cancels: x − tanh(x), as PyTorch computes it,
     is 3e5 ulp off at x = 1e-3 and has no correct digit left near x = 1e-8.
     For |x| < 1.1 we use :math:`x^3 R(x^2)` with R a polynomial for
-    :math:`(x - \tanh x)/x^3 = 1/3 - 2x^2/15 + \dots` and x³ formed exactly.
+    :math:`(x - \tanh x)/x^3 = 1/3 - 2x^2/15 + \dots` and x³ carried as an
+    exact sum c + t (x cut to 17 bits makes c = x_h³ exact).
     Beyond, x − tanh x ≥ 0.29, so the error is at most about twice that of
     ``np.tanh`` in ulps of the result, and the subtraction itself is exact
     (Sterbenz) up to |x| ≈ 1.9.
@@ -640,20 +642,24 @@ def tanhshrink(x):
     out = x - np.tanh(x)
 
     def series(xs):
-        xh, xl = _split(xs)
+        # x = xh + xl with xh on 17 bits: xh² and c = xh³ are exact, and
+        # t = x³ − xh³ = xl·(x² + x·xh + xh²) is 2**-15 of x³, so its roundings vanish
+        xh = np.bitwise_and(xs.view(np.int64), _TOP17).view(np.float64)
+        xl = xs - xh
         y = xs * xs
-        ye = _prod_err(y, xh, xl, xh, xl)  # exact, like _two_square
-        c = xs * y
-        ce = _prod_err(c, *_split(y), xh, xl)  # x³ = c + ce + x·ye
-        y *= 8.0 / 9.0
+        h2 = xh * xh
+        t = xs * xh
+        t += h2
+        t += y
+        t *= xl
+        c = np.multiply(h2, xh, out=h2)
+        y *= 1.5625  # s = x²/0.64 − 1 ∈ [−1, 1) for x² < 1.28
         y -= 1.0
         r = _horner(_TANHSHRINK_RATIO, y)
         c *= r
-        ye *= xs
-        ce += ye
-        ce *= r
-        c += ce
-        return c  # c·r + (ce + x·ye)·r
+        t *= r
+        c += t
+        return c  # (c + t)·R
     return _patch(out, np.abs(x) < 1.1, series, x)
 
 
@@ -1757,16 +1763,14 @@ _MILLS_TAIL = (
     -3.1825362528944936e-08, 4.777543595128182e-09, 3.464173584198371e-09,
 )
 
-# (x − tanh x)/x³ for |x| < 1.5 (used below 1.1): polynomial in s = 8x²/9 − 1 ∈ [−1, 1].
+# (x − tanh x)/x³ for x² < 1.28 (used for |x| < 1.1): polynomial in s = x²/0.64 − 1 ∈ [−1, 1].
 _TANHSHRINK_RATIO = (
-    0.23024970214677892, -0.07085696069441098, 0.022137085603752594,
-    -0.006930041560310504, 0.0021701033349954047, -0.0006795862340067498,
-    0.0002128196527358922, -6.664680694049725e-05, 2.0871181554779952e-05,
-    -6.536041544455576e-06, 2.0468334484639778e-06, -6.409842666566952e-07,
-    2.0073128802963582e-07, -6.287216817491341e-08, 1.9689112441087793e-08,
-    -6.147086229086667e-09, 1.9250278058310845e-09, -6.238290021138901e-10,
-    1.9535892785605769e-10, -4.645225620003546e-11, 1.4547036025870876e-11,
-    -1.0446182790732857e-11, 3.271337278758641e-12,
+    0.2655531830706075, -0.05384162439672685, 0.011068326635838021,
+    -0.0022790692825223227, 0.000469381332101964, -9.667329609988922e-05,
+    1.9910809619156782e-05, -4.100827891656442e-06, 8.446063118594341e-07,
+    -1.7395502586262646e-07, 3.582705054886846e-08, -7.378935519015426e-09,
+    1.5209663348329905e-09, -3.132580644987518e-10, 6.333024117113764e-11,
+    -1.3043489733583291e-11, 3.3202258718533964e-12, -6.838333673113324e-13,
 )
 
 # mish(x)/x = tanh(softplus(x)) for −1 <= x <= 0: polynomial in s = 2x + 1 ∈ [−1, 1].
