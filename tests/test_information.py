@@ -532,7 +532,7 @@ def test_kl_tables_are_correctly_rounded_and_round_towards_one():
     g, big_a, base = I._kl_tables()
     assert np.isnan(g[0]) and np.isnan(g[-1]) and np.isnan(big_a[0]) and np.isnan(big_a[-1])
     cells = np.arange(1, g.size - 1)
-    starts = ((cells.astype(np.int64) << I._KL_SHIFT) + base).view(np.float64)  # each cell's lower end
+    starts = ((cells.astype(np.int64) << I._KL_SHIFT) + int(base)).view(np.float64)  # each cell's lower end
     width = np.spacing(starts) * 2.0 ** (52 - I._KL_BITS)
     assert starts[0] == 2.0 ** -I._KL_RANGE and starts[-1] + width[-1] == 2.0 ** I._KL_RANGE
     expect = np.where(starts < 1, starts + width, starts)  # the end nearer to 1

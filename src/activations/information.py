@@ -213,6 +213,7 @@ def _xlogy(y, logq, zeros: bool):
 # |s|^5/7 < 2**-57 of the result. No log, no division by a tiny number, ~27 array passes.
 _KL_BITS = 10
 _KL_SHIFT = 52 - _KL_BITS
+_KL_USHIFT = np.uint64(_KL_SHIFT)  # made once: building a NumPy scalar per call costs ~1 us
 _KL_RANGE = 16  # the table covers 2**-16 <= q/p < 2**16; beyond it the terms cancel little
 _KL_SPLIT = ~((1 << (_KL_BITS + 1)) - 1)  # clears the 11 low mantissa bits: p_hi has 42
 _KL_W = (1.0 / 80.0, 1.0 / 12.0)  # w (2/3 + 2w/5) / 2 as a polynomial in 4w = (2s)**2
@@ -225,8 +226,8 @@ def _bits(x: float) -> int:
 @functools.cache
 def _kl_tables():
     """The cell of r = q/p is ``(bits(r) - base) >> _KL_SHIFT`` (the floor on the 10-bit grid,
-    clipped); returns (g(A - 1) per cell, A per cell, base). A is the cell's end nearer to 1,
-    g correctly rounded (Decimal, 40 digits). The first and last cells (below and above the
+    clipped); returns (g(A - 1) per cell, A per cell, base as np.uint64). A is the cell's end
+    nearer to 1, g correctly rounded (Decimal, 40 digits). The first and last cells (below and above the
     range, and any r that is 0, negative, inf or NaN) hold NaN. Built once (~0.2 s)."""
     lo = _bits(2.0 ** -_KL_RANGE) >> _KL_SHIFT
     hi = _bits(2.0 ** _KL_RANGE) >> _KL_SHIFT
@@ -244,7 +245,7 @@ def _kl_tables():
             if m not in ln_m:
                 ln_m[m] = Decimal(m).ln()
             g[i + 1] = float(Decimal(a) - 1 - (ln_m[m] + e * ln2))
-    return g, np.concatenate([[np.nan], big_a, [np.nan]]), (lo - 1) << _KL_SHIFT
+    return g, np.concatenate([[np.nan], big_a, [np.nan]]), np.uint64((lo - 1) << _KL_SHIFT)
 
 
 def _kl_kernel(p, q, out, work):
@@ -254,8 +255,8 @@ def _kl_kernel(p, q, out, work):
     r, big_a, x, y, z = work
     ri, ru, xi = r.view(np.int64), r.view(np.uint64), x.view(np.int64)
     np.divide(q, p, out=r)
-    ru -= np.uint64(base)  # unsigned: q/p below the table (or negative) wraps to a huge cell
-    ru >>= np.uint64(_KL_SHIFT)  # the cell of r
+    ru -= base  # unsigned: q/p below the table (or negative) wraps to a huge cell
+    ru >>= _KL_USHIFT  # the cell of r
     np.take(g_tab, ri, mode="clip", out=out)  # g(a)
     np.take(a_tab, ri, mode="clip", out=big_a)  # A = 1 + a
     np.bitwise_and(p.view(np.int64), _KL_SPLIT, out=xi)  # p_hi
@@ -330,23 +331,22 @@ def _kl_rows(p2, q2):
     and the minimum of p. Row blocks of about BLOCK values keep every pass in cache."""
     m, n = p2.shape
     k = max(1, BLOCK // (2 * n))  # ~16k values: 9 arrays of that size stay in L2
-    size = min(m, k) * n
-    terms, *work = scratch(6, size)
+    terms, *work = scratch(6, min(m, k) * n)
     sums, sum_p, sum_q = np.empty(m), np.empty(m), np.empty(m)
     ones = np.ones(n)
-    lows = []
+    pf, qf = p2.reshape(-1), q2.reshape(-1)
     for i in range(0, m, k):
-        pb, qb = p2[i:i + k], q2[i:i + k]
-        rows = pb.shape[0]
-        np.matmul(pb, ones, out=sum_p[i:i + rows])
-        np.matmul(qb, ones, out=sum_q[i:i + rows])
-        lows.append(pb.min())
-        pf, qf = pb.reshape(-1), qb.reshape(-1)
-        t = _kl_kernel(pf, qf, terms[:pf.size], [w[:pf.size] for w in work])
-        s = np.sum(t.reshape(rows, n), axis=1, out=sums[i:i + rows])
+        j = min(i + k, m)
+        pb, qb = pf[i * n:j * n], qf[i * n:j * n]
+        t = _kl_kernel(pb, qb, terms, work) if j - i == k else \
+            _kl_kernel(pb, qb, terms[:pb.size], [w[:pb.size] for w in work])
+        s = np.sum(t.reshape(j - i, n), axis=1, out=sums[i:j])
         if not np.isfinite(s).all():
-            np.sum(_kl_fix(t, pf, qf).reshape(rows, n), axis=1, out=s)
-    return sums, sum_p, sum_q, np.min(lows)  # NaN if p has one
+            np.sum(_kl_fix(t, pb, qb).reshape(j - i, n), axis=1, out=s)
+        # after the kernel, while the block is still in cache (~0.4 ms less per 10**6 values)
+        np.matmul(p2[i:j], ones, out=sum_p[i:j])
+        np.matmul(q2[i:j], ones, out=sum_q[i:j])
+    return sums, sum_p, sum_q, np.min(pf)  # NaN if p has one
 
 
 def _kl_fused(wp, wq, ax, dtype_p, dtype_q, fname):
