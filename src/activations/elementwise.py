@@ -35,7 +35,7 @@ Numerical tricks used below, each explained where it is used
 -------------------------------------------------------------
 * ``exp(-|x|)`` instead of ``exp(-x)`` so that nothing overflows and the
   small tail value is computed directly, not as ``1 - (something close to 1)``.
-* Exact products (Dekker/Veltkamp splitting) where an argument of ``exp`` is
+* Exact products (Dekker's, on halves split by a bit mask) where an argument of ``exp`` is
   large: ``exp(-x²/2)`` at x = -30 amplifies the rounding error of ``x²``
   450-fold, so ``x²`` is carried as an unevaluated sum ``hi + lo``.
 * Scaling by 2⁶⁴ before ``exp`` when ``exp`` alone would be subnormal but the
@@ -100,6 +100,7 @@ _LN2_HI = 6.93147180369123816490e-01  # ln 2 to 32 bits, so 64·_LN2_HI is exact
 _LN2_LO = 1.90821492927058770002e-10  # ln 2 − _LN2_HI
 _SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitting constant for float64
 _TOP17 = np.int64(-(1 << 36))  # keeps a float64's sign, exponent and top 17 significant bits
+_TOP26 = np.int64(-(1 << 27))  # ... and top 26
 
 
 # --------------------------------------------------------------------------
@@ -210,7 +211,7 @@ def _fast_two_sum(a, b):
 
 
 def _two_square(a):
-    """a² = p + e exactly."""
+    """a² = p + e, exact to < 2⁻¹⁰⁵ of a²."""
     p = a * a
     ah, al = _split(a)
     e = np.multiply(ah, ah)
@@ -234,11 +235,10 @@ def _dd_div(nh, nl, dh, dl):
 
 
 def _split(a):
-    """a = hi + lo with hi holding the top 26 bits, so hi·hi is exact (|a| < 1e300)."""
-    hi = np.multiply(a, _SPLIT)
-    t = np.subtract(hi, a)
-    hi -= t
-    return hi, np.subtract(a, hi, out=t)
+    """a = hi + lo, hi = a cut to 26 significant bits by a mask (two passes; Veltkamp's takes
+    four): hi·hi and hi·lo are exact, lo·lo (27 bits each) is off by < 2⁻¹⁰⁵ of a²."""
+    hi = np.bitwise_and(np.asarray(a, dtype=np.float64).view(np.int64), _TOP26).view(np.float64)
+    return hi, np.subtract(a, hi)
 
 
 def _prod_err(p, ah, al, bh, bl):
@@ -255,7 +255,7 @@ def _prod_err(p, ah, al, bh, bl):
 
 
 def _two_prod(a, b, a_split=None):
-    """a·b = p + e exactly (Dekker); |a|, |b| < 1e300.  a_split: _split(a), if already known."""
+    """a·b = p + e, exact to < 2⁻¹⁰⁵ of a·b (Dekker).  a_split: _split(a), if already known."""
     p = a * b
     ah, al = a_split or _split(a)
     return p, _prod_err(p, ah, al, *_split(b))
@@ -1302,8 +1302,11 @@ def _silu_grad_neg(xs, e):
     g, ge = _two_sum(xs, d)
     ge += dl  # g + ge = 1 + x + e exactly
     n, ne = _two_prod(e, g)
-    dd, dde = _two_square(d)
-    return _dd_div(n, ne + e * ge, dd, dde + 2.0 * d * dl)
+    ne += e * ge
+    t = np.add(e, 2.0)
+    t *= e  # (1 + e)² − 1 = e(2 + e): its two roundings move (1 + e)² by < 0.6 u
+    dd, dde = _fast_two_sum(1.0, t)
+    return _dd_div(n, ne, dd, dde)
 
 
 @_elementwise
