@@ -361,6 +361,17 @@ def test_tanhshrink_series_on_random_points():
     assert u.max() <= 2.5, f"{u.max():.2f} ulp at x = {xs[np.argmax(u)]!r}"
 
 
+def test_silu_grad_negative_on_random_points():
+    """e·(1 + x + e)/(1 + e)² for x < 0 with 1 + x + e and e·(1 + x + e) error-free and
+    (1 + e)² as 1 + e(2 + e): random points. Measured <= 2.1 ulp on 85 000 points; the plain
+    formula (six roundings) reaches 4.3 there, which this bound catches."""
+    rng = np.random.default_rng(29)
+    xs = np.concatenate([rng.uniform(-40.0, 0.0, 2000), rng.uniform(-6.0, -0.3, 2000)])
+    hi, r = truth("silu", xs, True)
+    u = ulps(call("silu", True, xs), hi, r)
+    assert u.max() <= 2.5, f"{u.max():.2f} ulp at x = {xs[np.argmax(u)]!r}"
+
+
 @pytest.mark.parametrize("name,grad", FUNCS, ids=FUNC_IDS)
 def test_accuracy_float32(name, grad):
     got = call(name, grad, GRID32)
