@@ -234,10 +234,15 @@ def _dd_div(nh, nl, dh, dl):
     return t
 
 
+def _cut(a, mask):
+    """a with its low significand bits cleared by ``mask`` (_TOP17, _TOP26): one pass."""
+    return np.bitwise_and(np.asarray(a, dtype=np.float64).view(np.int64), mask).view(np.float64)
+
+
 def _split(a):
     """a = hi + lo, hi = a cut to 26 significant bits by a mask (two passes; Veltkamp's takes
     four): hi·hi and hi·lo are exact, lo·lo (27 bits each) is off by < 2⁻¹⁰⁵ of a²."""
-    hi = np.bitwise_and(np.asarray(a, dtype=np.float64).view(np.int64), _TOP26).view(np.float64)
+    hi = _cut(a, _TOP26)
     return hi, np.subtract(a, hi)
 
 
@@ -644,7 +649,7 @@ def tanhshrink(x):
     def series(xs):
         # x = xh + xl with xh on 17 bits: xh² and c = xh³ are exact, and
         # t = x³ − xh³ = xl·(x² + x·xh + xh²) is below 2**-14 of x³ (|xl| < 2**-16 |x|), so its roundings vanish
-        xh = np.bitwise_and(xs.view(np.int64), _TOP17).view(np.float64)
+        xh = _cut(xs, _TOP17)
         xl = xs - xh
         y = xs * xs
         h2 = xh * xh
